@@ -14,7 +14,7 @@ class EngineError : public std::runtime_error {
     kNotFound,      // unknown agent or missing cache file (404)
     kConflict,      // agent exists, is busy, or is not in memory (409)
     kCorruptCache,  // cache file damaged, truncated or from another model (422)
-    kCapacity,      // agent, context or KV block limit reached (429 / 507)
+    kCapacity,      // agent, context or KV block limit reached (429)
     kIo,            // disk error, e.g. full disk while saving (500)
     kShuttingDown,  // server stopping (503)
   };
