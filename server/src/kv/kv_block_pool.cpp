@@ -15,7 +15,9 @@ constexpr std::size_t kAlignment = 64;
 
 }  // namespace
 
-void KvBlockPool::FreeAligned::operator()(float* p) const { std::free(p); }
+void KvBlockPool::FreeAligned::operator()(float* p) const {
+  std::free(p);
+}
 
 KvBlockPool::KvBlockPool(const ModelConfig& config, int block_size, std::size_t max_blocks)
     : block_size_(block_size),
@@ -23,8 +25,10 @@ KvBlockPool::KvBlockPool(const ModelConfig& config, int block_size, std::size_t 
       kv_dim_(config.kv_dim()),
       block_floats_(std::size_t{2} * config.n_layers * block_size * config.kv_dim()),
       max_blocks_(max_blocks) {
-  if (block_size <= 0) throw std::invalid_argument("KV block size must be positive");
-  if (max_blocks == 0) throw std::invalid_argument("KV pool needs at least one block");
+  if (block_size <= 0)
+    throw std::invalid_argument("KV block size must be positive");
+  if (max_blocks == 0)
+    throw std::invalid_argument("KV pool needs at least one block");
   slab_blocks_ = std::clamp<std::size_t>(kSlabTargetBytes / block_bytes(), 1, max_blocks);
   // Never reallocated, so block_base() may read it without the lock while
   // another thread adds a slab.
@@ -35,16 +39,19 @@ KvBlockPool::~KvBlockPool() = default;
 
 bool KvBlockPool::allocate(std::size_t count, std::vector<BlockId>& table) {
   std::lock_guard lock(mutex_);
-  if (count > max_blocks_ - used_) return false;
+  if (count > max_blocks_ - used_)
+    return false;
   while (free_list_.size() < count) {
     const std::size_t first = slabs_.size() * slab_blocks_;
     const std::size_t blocks = std::min(slab_blocks_, max_blocks_ - first);
     const std::size_t bytes = (blocks * block_bytes() + kAlignment - 1) / kAlignment * kAlignment;
     auto* memory = static_cast<float*>(std::aligned_alloc(kAlignment, bytes));
-    if (memory == nullptr) throw std::bad_alloc();
+    if (memory == nullptr)
+      throw std::bad_alloc();
     slabs_.emplace_back(memory);
     // Pushed in reverse so blocks are handed out in ascending order.
-    for (std::size_t i = blocks; i-- > 0;) free_list_.push_back(static_cast<BlockId>(first + i));
+    for (std::size_t i = blocks; i-- > 0;)
+      free_list_.push_back(static_cast<BlockId>(first + i));
   }
   table.reserve(table.size() + count);
   for (std::size_t i = 0; i < count; ++i) {
@@ -57,7 +64,8 @@ bool KvBlockPool::allocate(std::size_t count, std::vector<BlockId>& table) {
 
 void KvBlockPool::release(std::vector<BlockId>& table) {
   std::lock_guard lock(mutex_);
-  for (auto it = table.rbegin(); it != table.rend(); ++it) free_list_.push_back(*it);
+  for (auto it = table.rbegin(); it != table.rend(); ++it)
+    free_list_.push_back(*it);
   used_ -= table.size();
   table.clear();
 }

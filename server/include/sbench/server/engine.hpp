@@ -19,13 +19,13 @@ struct EngineOptions {
   std::filesystem::path model_file;  // llama2.c checkpoint; overrides `preset` when set
   std::uint64_t seed = 0;            // weight seed for presets
   std::filesystem::path cache_dir = "sbench-cache";
-  int threads = 0;                   // 0: one per hardware thread
-  int block_size = 16;               // tokens per KV block
+  int threads = 0;                                     // 0: one per hardware thread
+  int block_size = 16;                                 // tokens per KV block
   std::size_t kv_memory_bytes = std::size_t{2} << 30;  // KV pool limit
   int max_agents = 64;
-  int max_context_tokens = 0;        // per agent; 0: the model's max_seq_len
-  int max_new_tokens = 4096;         // per request
-  int prefill_chunk = 256;           // prompt tokens per sequence per step
+  int max_context_tokens = 0;  // per agent; 0: the model's max_seq_len
+  int max_new_tokens = 4096;   // per request
+  int prefill_chunk = 256;     // prompt tokens per sequence per step
   bool fsync_saves = true;
 };
 
@@ -136,7 +136,7 @@ class Engine {
 
   // Synchronous cache operations on an idle agent.
   CacheFileResult save(const std::string& agent_id);
-  std::size_t unload(const std::string& agent_id);  // frees the KV; returns bytes freed
+  std::size_t unload(const std::string& agent_id);    // frees the KV; returns bytes freed
   CacheFileResult load(const std::string& agent_id);  // creates the agent if unknown
 
   EngineStats stats() const;

@@ -9,14 +9,14 @@ namespace sbench::server {
 // Shape of a Llama-style decoder. Field names follow llama2.c's checkpoint
 // header so a `.bin` file maps onto this struct one to one.
 struct ModelConfig {
-  std::string name;       // preset name or checkpoint file stem
-  int dim = 0;            // residual stream width
-  int hidden_dim = 0;     // SwiGLU inner width
+  std::string name;    // preset name or checkpoint file stem
+  int dim = 0;         // residual stream width
+  int hidden_dim = 0;  // SwiGLU inner width
   int n_layers = 0;
-  int n_heads = 0;        // query heads
-  int n_kv_heads = 0;     // key/value heads (grouped-query attention when < n_heads)
+  int n_heads = 0;     // query heads
+  int n_kv_heads = 0;  // key/value heads (grouped-query attention when < n_heads)
   int vocab_size = 0;
-  int max_seq_len = 0;    // longest context an agent may hold
+  int max_seq_len = 0;            // longest context an agent may hold
   bool shared_classifier = true;  // output projection tied to the embedding
   float rope_theta = 10000.0f;
   float norm_eps = 1e-5f;

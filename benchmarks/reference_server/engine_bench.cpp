@@ -1,0 +1,230 @@
+// The reference server's engine measured in-process (no HTTP): decode
+// throughput with 1..8 agents batched, batch-1 decode against the memory
+// bandwidth roofline measured in the same run, cache save/load by size, and KV
+// memory per agent. These are the figures docs/PERFORMANCE.md quotes; the
+// HTTP-level suites measure the same server end to end.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sbench/server/engine.hpp"
+#include "support/memory_bandwidth.hpp"
+
+namespace sbench::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kDecodeTokens = 128;  // per agent per iteration
+constexpr auto kRequestTimeout = std::chrono::minutes(10);
+
+std::filesystem::path bench_cache_dir() {
+  static const std::filesystem::path dir = [] {
+    auto path = std::filesystem::temp_directory_path() /
+                ("sbench-engine-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(path);
+    return path;
+  }();
+  return dir;
+}
+
+// SEMANTIC_BENCHMARK_MODEL picks a preset name, or a llama2.c `.bin` file.
+EngineOptions options_from_environment() {
+  EngineOptions options;
+  options.cache_dir = bench_cache_dir();
+  options.kv_memory_bytes = std::size_t{4} << 30;
+  if (const char* model = std::getenv("SEMANTIC_BENCHMARK_MODEL"); model && *model) {
+    if (std::filesystem::path(model).extension() == ".bin")
+      options.model_file = model;
+    else
+      options.preset = model;
+  }
+  return options;
+}
+
+// One engine per process, like the server: benchmark::Fixture would rebuild
+// it around every repetition.
+Engine& engine() {
+  static Engine instance(options_from_environment());
+  return instance;
+}
+
+std::future<GenerateResult> submit(const std::string& agent, GenerateParams params) {
+  auto promise = std::make_shared<std::promise<GenerateResult>>();
+  auto future = promise->get_future();
+  GenerateCallbacks callbacks;
+  callbacks.on_token = [](int) {};
+  callbacks.on_done = [promise](GenerateResult result) { promise->set_value(std::move(result)); };
+  callbacks.on_error = [promise](const EngineError& error) {
+    promise->set_exception(std::make_exception_ptr(error));
+  };
+  engine().generate(agent, std::move(params), std::move(callbacks));
+  return future;
+}
+
+GenerateResult wait(std::future<GenerateResult>& future) {
+  if (future.wait_for(kRequestTimeout) != std::future_status::ready)
+    throw std::runtime_error("generation did not finish within the timeout");
+  return future.get();
+}
+
+GenerateResult generate_now(const std::string& agent, GenerateParams params) {
+  auto future = submit(agent, std::move(params));
+  return wait(future);
+}
+
+GenerateParams decode_params(int max_tokens) {
+  GenerateParams params;
+  params.max_tokens = max_tokens;
+  params.ignore_eos = true;
+  return params;
+}
+
+double single_agent_tokens_per_second = 0;
+
+// N agents decode kDecodeTokens each at the same time, so every step is one
+// batched forward pass over N sequences. Prefill happens before the timed
+// part; the time runs from submitting all requests to the last one finishing.
+void BM_Decode(benchmark::State& state) {
+  const int agents = static_cast<int>(state.range(0));
+  double seconds = 0;
+  std::int64_t tokens = 0;
+  for (auto _ : state) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < agents; ++i) {
+      ids.push_back(engine().create_agent(std::nullopt));
+      GenerateParams warmup = decode_params(1);
+      warmup.prompt = synthetic_prompt(32, static_cast<std::uint64_t>(i));
+      generate_now(ids.back(), warmup);
+    }
+    const auto start = Clock::now();
+    std::vector<std::future<GenerateResult>> running;
+    for (const auto& id : ids)
+      running.push_back(submit(id, decode_params(kDecodeTokens)));
+    std::int64_t iteration_tokens = 0;
+    for (auto& future : running)
+      iteration_tokens += wait(future).usage.completion_tokens;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    state.SetIterationTime(elapsed);
+    seconds += elapsed;
+    tokens += iteration_tokens;
+    for (const auto& id : ids)
+      engine().delete_agent(id);
+  }
+  const double tokens_per_second = static_cast<double>(tokens) / seconds;
+  if (agents == 1)
+    single_agent_tokens_per_second = tokens_per_second;
+  state.counters["tokens_per_second"] = tokens_per_second;
+  if (single_agent_tokens_per_second > 0)
+    state.counters["speedup_vs_1"] = tokens_per_second / single_agent_tokens_per_second;
+}
+BENCHMARK(BM_Decode)->ArgName("agents")->Arg(1)->Arg(3)->Arg(5)->Arg(8)->UseManualTime()->Unit(
+    benchmark::kMillisecond);
+
+// Batch-1 decode reads every weight once per token, so its ceiling is
+// memory bandwidth / weight bytes. Both are measured here, back to back.
+void BM_DecodeRoofline(benchmark::State& state) {
+  const double bandwidth = bench::measure_read_bandwidth(engine().options().threads);
+  const std::size_t weight_bytes = engine().stats().model_bytes;
+  const std::string id = engine().create_agent(std::nullopt);
+  GenerateParams warmup = decode_params(1);
+  warmup.prompt = synthetic_prompt(32, 7);
+  generate_now(id, warmup);
+  double seconds = 0;
+  std::int64_t tokens = 0;
+  for (auto _ : state) {
+    const auto result = generate_now(id, decode_params(kDecodeTokens));
+    const double elapsed = result.timings.decode_ms / 1000.0;
+    state.SetIterationTime(elapsed);
+    seconds += elapsed;
+    tokens += result.usage.completion_tokens - 1;  // decode_ms starts at the first token
+  }
+  engine().delete_agent(id);
+  const double tokens_per_second = static_cast<double>(tokens) / seconds;
+  const double roofline = bandwidth / static_cast<double>(weight_bytes);
+  state.counters["bandwidth_GBps"] = bandwidth / 1e9;
+  state.counters["tokens_per_second"] = tokens_per_second;
+  state.counters["roofline_tokens_per_second"] = roofline;
+  state.counters["roofline_fraction"] = tokens_per_second / roofline;
+}
+BENCHMARK(BM_DecodeRoofline)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+// An agent holding `tokens` tokens of context, prefilled once per process.
+const std::string& agent_with_context(int tokens) {
+  static std::map<int, std::string> agents;
+  auto it = agents.find(tokens);
+  if (it != agents.end())
+    return it->second;
+  const std::string id = "ctx-" + std::to_string(tokens);
+  engine().create_agent(id);
+  GenerateParams params = decode_params(1);
+  params.prompt = synthetic_prompt(tokens - 1, static_cast<std::uint64_t>(tokens));
+  generate_now(id, params);
+  return agents.emplace(tokens, id).first->second;
+}
+
+void BM_CacheSave(benchmark::State& state) {
+  const std::string& id = agent_with_context(static_cast<int>(state.range(0)));
+  for (auto _ : state)
+    state.SetIterationTime(engine().save(id).ms / 1000.0);
+  state.counters["file_MB"] = static_cast<double>(engine().save(id).bytes) / 1e6;
+}
+BENCHMARK(BM_CacheSave)
+    ->ArgName("tokens")
+    ->Arg(2048)
+    ->Arg(4096)
+    ->Arg(8192)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+// Timed: load alone. Afterwards one generation proves the load is used: every
+// saved token must come back as cached, or the "load" silently recomputed.
+void BM_CacheLoad(benchmark::State& state) {
+  const std::string& id = agent_with_context(static_cast<int>(state.range(0)));
+  const int saved_tokens = engine().save(id).tokens;
+  for (auto _ : state) {
+    engine().unload(id);
+    state.SetIterationTime(engine().load(id).ms / 1000.0);
+  }
+  const auto check = generate_now(id, decode_params(1));
+  if (check.usage.cached_tokens < saved_tokens - 1)
+    state.SkipWithError("load was not used: cached tokens below the saved count");
+  engine().save(id);  // keep the file in step with the context for the next case
+}
+BENCHMARK(BM_CacheLoad)
+    ->ArgName("tokens")
+    ->Arg(2048)
+    ->Arg(4096)
+    ->Arg(8192)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+// KV bytes for one agent holding 1K tokens, and the block padding it pays
+// (1000 tokens, as in the original suite: not a flattering block multiple).
+void BM_KvMemoryPerAgent(benchmark::State& state) {
+  const std::string& id = agent_with_context(1000);
+  AgentStats agent;
+  for (auto _ : state) {
+    for (const auto& candidate : engine().stats().agents)
+      if (candidate.id == id)
+        agent = candidate;
+  }
+  state.counters["tokens"] = agent.tokens;
+  state.counters["kv_MB_theoretical"] = static_cast<double>(agent.kv_bytes_theoretical) / 1e6;
+  state.counters["kv_MB_allocated"] = static_cast<double>(agent.kv_bytes_allocated) / 1e6;
+  state.counters["padding_overhead_pct"] =
+      100.0 * static_cast<double>(agent.kv_bytes_allocated - agent.kv_bytes_theoretical) /
+      static_cast<double>(agent.kv_bytes_allocated);
+}
+BENCHMARK(BM_KvMemoryPerAgent)->Iterations(1);
+
+}  // namespace
+}  // namespace sbench::server
+
+BENCHMARK_MAIN();
