@@ -1,0 +1,130 @@
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "sbench/config.hpp"
+#include "sbench/fixtures.hpp"
+#include "sbench/markers.hpp"
+
+// Registers a benchmark case, pytest style:
+//
+//   SBENCH_CASE(batched_agents)
+//       .markers({"benchmark", "batching"})
+//       .arg("agents", &sbench::Sizes::agent_counts)
+//       .run([](benchmark::State& state, ServerFixture& server) {
+//         for (auto _ : state) tokens += server.generate_batch(state.range(0));
+//         state.counters["tokens_per_s"] = benchmark::Counter(tokens, benchmark::Counter::kIsRate);
+//       });
+//
+// The fixtures a case needs are the parameters after `state`; each is built
+// once per executable on first use (see sbench/fixtures.hpp). A parameter of
+// type sbench::Fixtures& gives the config and on-demand access instead.
+#define SBENCH_CASE(name)                                             \
+  [[maybe_unused]] static ::sbench::CaseBuilder& sbench_case_##name = \
+      ::sbench::register_case(#name, __FILE__, __LINE__)
+
+namespace sbench {
+
+// Throw from anywhere in a case to skip it with a reason, e.g. a capability
+// the backend lacks.
+class Skip : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Google Benchmark 1.7.1 has no SkipWithMessage: a skip is an error whose
+// message starts with this prefix, which the suite counts as a skip.
+inline constexpr std::string_view skip_prefix = "skipped: ";
+
+void skip(benchmark::State& state, std::string_view reason);
+
+bool is_skip_message(std::string_view message);
+
+// One argument axis; several axes expand to their cartesian product, one
+// Google Benchmark instance (and one CTest test) per combination.
+struct CaseAxis {
+  std::string name;
+  std::function<std::vector<std::int64_t>(const Config&)> values;
+};
+
+using CaseBody = std::function<void(benchmark::State&, Fixtures&)>;
+using CaseTuning = std::function<void(benchmark::internal::Benchmark&, const Config&)>;
+
+struct CaseDefinition {
+  std::string name;
+  MarkerSet markers;
+  std::vector<CaseAxis> axes;
+  bool manual_time = false;
+  std::vector<CaseTuning> tunings;
+  CaseBody body;
+  std::string defined_at;  // file:line, for start-up errors
+};
+
+namespace detail {
+
+template <class Needed>
+Needed& fixture_argument(Fixtures& fixtures) {
+  if constexpr (std::is_same_v<Needed, Fixtures>) {
+    return fixtures;
+  } else {
+    return fixtures.template get<Needed>();
+  }
+}
+
+template <class Body, class... Needed>
+CaseBody bind_fixtures(Body body, void (Body::*)(benchmark::State&, Needed&...) const) {
+  return [body](benchmark::State& state, Fixtures& fixtures) {
+    // Braced initialisation evaluates left to right, so fixtures are built in
+    // the order the case lists them.
+    std::tuple<Needed&...> needed{fixture_argument<Needed>(fixtures)...};
+    std::apply([&](Needed&... fixture) { body(state, fixture...); }, needed);
+  };
+}
+
+}  // namespace detail
+
+class CaseBuilder {
+ public:
+  explicit CaseBuilder(CaseDefinition& definition) : definition_(definition) {}
+
+  CaseBuilder& markers(std::initializer_list<std::string_view> names);
+
+  CaseBuilder& arg(std::string name, std::vector<std::int64_t> values);
+  // Sizes that differ between full and quick runs: `&sbench::Sizes::agent_counts`.
+  CaseBuilder& arg(std::string name, std::vector<std::int64_t> Sizes::*sizes);
+
+  // The case times itself with state.SetIterationTime(). Otherwise it is
+  // timed on the wall clock: CPU time would make kIsRate counters of
+  // network-bound cases absurd.
+  CaseBuilder& manual_time();
+
+  // Anything else Google Benchmark offers (Unit, Iterations, Threads, ...).
+  CaseBuilder& tune(CaseTuning tuning);
+
+  // `body` is a lambda taking benchmark::State& and then the fixtures it needs.
+  template <class Body>
+  CaseBuilder& run(Body body) {
+    definition_.body = detail::bind_fixtures(std::move(body), &Body::operator());
+    return *this;
+  }
+
+ private:
+  CaseDefinition& definition_;
+};
+
+CaseBuilder& register_case(std::string name, const char* file, int line);
+
+// A snapshot of every case SBENCH_CASE registered in this executable.
+std::vector<CaseDefinition> registered_cases();
+
+}  // namespace sbench

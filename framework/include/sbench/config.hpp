@@ -1,0 +1,106 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace sbench {
+
+// A bad setting, naming where it came from (file, environment variable or
+// flag), the key and the expected type.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Backend { reference, llamacpp, openai, ollama };
+
+std::string_view to_string(Backend backend);
+
+// How the suite reaches the server under test. Either `url` (an already
+// running server) or `command` (started by the server fixture; {port},
+// {cache_dir} and {model} in its words are replaced).
+struct ServerConfig {
+  std::vector<std::string> command = {"sbench-server", "--model",     "{model}",    "--port",
+                                      "{port}",        "--cache-dir", "{cache_dir}"};
+  std::string url;
+  std::string health_path = "/health";
+  double startup_timeout_s = 60.0;
+  std::map<std::string, std::string> env;
+  Backend backend = Backend::reference;
+  std::string model = "small";
+  std::filesystem::path cache_dir;  // empty: a fresh temporary directory per run
+};
+
+struct RunConfig {
+  bool quick = false;
+  std::string markers;  // marker expression, as `-m`; empty selects every case
+  std::filesystem::path output = "benchmark_results.json";
+  std::filesystem::path targets;  // empty: no target check
+  int repetitions = 1;
+  bool fail_on_target_miss = false;
+};
+
+// Problem sizes of the four suites; one set for full runs, one for quick runs.
+struct Sizes {
+  int tokens_per_agent = 500;
+  std::vector<std::int64_t> agent_counts = {1, 3, 5};                 // batching
+  std::vector<std::int64_t> cache_token_counts = {2000, 4000, 8000};  // cache resume
+  std::vector<std::int64_t> memory_agent_counts = {1, 5, 10};         // memory
+  int iterations = 5;
+  int warmup_requests = 2;
+};
+
+inline Sizes default_quick_sizes() {
+  return {.tokens_per_agent = 64,
+          .agent_counts = {1, 3},
+          .cache_token_counts = {256, 512},
+          .memory_agent_counts = {1, 2},
+          .iterations = 1,
+          .warmup_requests = 1};
+}
+
+struct Config {
+  // Declared marker -> description. `benchmark` and `slow` are always there.
+  std::map<std::string, std::string, std::less<>> markers = {
+      {"benchmark", "Performance benchmark (throughput, latency, memory)"},
+      {"slow", "Takes minutes; excluded by -LE slow"}};
+  ServerConfig server;
+  RunConfig run;
+  Sizes full_sizes;
+  Sizes quick_sizes = default_quick_sizes();
+  std::filesystem::path file;  // the sbench.toml that was read; empty if none
+
+  const Sizes& sizes() const { return run.quick ? quick_sizes : full_sizes; }
+};
+
+// Where settings come from, lowest precedence first after the built-in
+// defaults: the file, the environment, the command line.
+struct ConfigSources {
+  std::filesystem::path explicit_file;  // --sbench-config; must exist when given
+  std::filesystem::path search_from;    // walked up looking for sbench.toml
+  std::filesystem::path fallback_file;  // the source tree's sbench.toml, baked in at build time
+  std::map<std::string, std::string> environment;          // SEMANTIC_BENCHMARK_* only
+  std::vector<std::pair<std::string, std::string>> flags;  // {"--sbench-model", "tiny"}, in order
+};
+
+// Throws ConfigError.
+Config load_config(const ConfigSources& sources);
+
+// The SEMANTIC_BENCHMARK_* variables of this process.
+std::map<std::string, std::string> benchmark_environment();
+
+// Whether `--flag` is one of ours, and whether it needs a value (booleans
+// don't: `--sbench-quick` means true).
+bool is_config_flag(std::string_view flag);
+bool config_flag_takes_value(std::string_view flag);
+
+// One line per setting, for --help.
+std::string config_flags_help();
+
+}  // namespace sbench

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <functional>
+#include <vector>
+
+#include "sbench/case.hpp"
+#include "sbench/config.hpp"
+
+namespace sbench {
+
+// What one run of a suite produced: the input of the results reporter and
+// the target checker.
+struct SuiteOutcome {
+  const Config* config = nullptr;
+  std::vector<const CaseDefinition*> cases;  // those the marker expression selected
+  std::vector<benchmark::BenchmarkReporter::Run> runs;
+  int measured = 0;  // runs that completed
+  int skipped = 0;
+  int errored = 0;
+};
+
+// Runs after the benchmarks; a non-zero return (e.g. a missed target) becomes
+// the exit code unless a case error already set one.
+using SuiteFinisher = std::function<int(const SuiteOutcome&)>;
+
+struct SuiteHooks {
+  std::vector<SuiteFinisher> finishers;
+};
+
+// The whole main() of a suite executable: reads the config, selects cases by
+// marker expression, runs them through Google Benchmark (every flag that is
+// not ours goes to it) and decides the exit code:
+//   0 all good, 1 a case errored, 2 bad command line or config,
+//   5 no case ran, 77 every case that ran was skipped (CTest's skip code).
+int run_suite(int argc, char** argv, const SuiteHooks& hooks = {});
+
+}  // namespace sbench
+
+#define SBENCH_SUITE_MAIN()                 \
+  int main(int argc, char** argv) {         \
+    return ::sbench::run_suite(argc, argv); \
+  }

@@ -1,0 +1,162 @@
+#include <filesystem>
+#include <type_traits>
+#include <utility>
+
+#include "setting.hpp"
+
+namespace sbench::detail {
+namespace {
+
+Backend backend_named(const std::string& name) {
+  for (Backend b : {Backend::reference, Backend::llamacpp, Backend::openai, Backend::ollama}) {
+    if (to_string(b) == name)
+      return b;
+  }
+  return Backend::reference;  // unreachable: choices were checked when parsing
+}
+
+// Parsed values come in a few wide types; Config fields are narrower.
+template <class Field>
+Field convert(SettingValue&& value) {
+  if constexpr (std::is_same_v<Field, int>) {
+    return static_cast<int>(std::get<std::int64_t>(value));
+  } else if constexpr (std::is_same_v<Field, std::filesystem::path>) {
+    return std::get<std::string>(std::move(value));
+  } else if constexpr (std::is_same_v<Field, Backend>) {
+    return backend_named(std::get<std::string>(value));
+  } else {
+    return std::get<Field>(std::move(value));
+  }
+}
+
+template <class Section, class Field>
+std::function<void(Config&, SettingValue&&)> assigns(Section Config::*section,
+                                                     Field Section::*field) {
+  return [section, field](Config& config, SettingValue&& value) {
+    (config.*section).*field = convert<Field>(std::move(value));
+  };
+}
+
+// [sizes] and [quick] hold the same keys, one set per run mode.
+void add_size_settings(std::vector<Setting>& s, const std::string& table, Sizes Config::*sizes,
+                       const std::string& mode) {
+  auto row = [&](const char* field, SettingKind kind, auto member, const std::string& help) {
+    s.push_back({table + "." + field,
+                 table + "_" + field,
+                 kind,
+                 {},
+                 assigns(sizes, member),
+                 help + " (" + mode + ")"});
+  };
+  row("tokens_per_agent", SettingKind::positive_integer, &Sizes::tokens_per_agent,
+      "Tokens each agent generates");
+  row("agent_counts", SettingKind::positive_integer_list, &Sizes::agent_counts,
+      "Concurrent agents of the batching cases");
+  row("cache_token_counts", SettingKind::positive_integer_list, &Sizes::cache_token_counts,
+      "Context sizes of the cache save/load cases");
+  row("memory_agent_counts", SettingKind::positive_integer_list, &Sizes::memory_agent_counts,
+      "Agent counts of the memory cases");
+  row("iterations", SettingKind::positive_integer, &Sizes::iterations,
+      "Measured iterations per case");
+  row("warmup_requests", SettingKind::non_negative_integer, &Sizes::warmup_requests,
+      "Unmeasured requests before measuring");
+}
+
+std::vector<Setting> build_settings() {
+  using K = SettingKind;
+  const auto server = &Config::server;
+  const auto run = &Config::run;
+  std::vector<Setting> s = {
+      {"server.command",
+       "server_command",
+       K::text_list,
+       {},
+       assigns(server, &ServerConfig::command),
+       "argv of the server to start; {port}, {cache_dir}, {model} are replaced"},
+      {"server.url",
+       "server_url",
+       K::text,
+       {},
+       assigns(server, &ServerConfig::url),
+       "Use this running server instead of starting `command`"},
+      {"server.health_path",
+       "server_health_path",
+       K::text,
+       {},
+       assigns(server, &ServerConfig::health_path),
+       "Polled until it answers 200"},
+      {"server.startup_timeout_s",
+       "server_startup_timeout_s",
+       K::positive_number,
+       {},
+       assigns(server, &ServerConfig::startup_timeout_s),
+       "Seconds to wait for the server to become healthy"},
+      {"server.env",
+       "server_env",
+       K::text_table,
+       {},
+       assigns(server, &ServerConfig::env),
+       "Extra environment of the started server"},
+      {"server.backend",
+       "server_backend",
+       K::choice,
+       {"reference", "llamacpp", "openai", "ollama"},
+       assigns(server, &ServerConfig::backend),
+       "API dialect of the server"},
+      {"server.model",
+       "model",
+       K::text,
+       {},
+       assigns(server, &ServerConfig::model),
+       "Model or preset name, substituted for {model}"},
+      {"server.cache_dir",
+       "server_cache_dir",
+       K::path,
+       {},
+       assigns(server, &ServerConfig::cache_dir),
+       "Directory for cache files, substituted for {cache_dir}; empty: a temporary one"},
+      {"run.quick",
+       "quick",
+       K::boolean,
+       {},
+       assigns(run, &RunConfig::quick),
+       "Use the [quick] sizes"},
+      {"run.markers",
+       "markers",
+       K::text,
+       {},
+       assigns(run, &RunConfig::markers),
+       "Marker expression selecting cases (same as -m)"},
+      {"run.output", "output", K::path, {}, assigns(run, &RunConfig::output), "Results file"},
+      {"run.targets",
+       "targets",
+       K::path,
+       {},
+       assigns(run, &RunConfig::targets),
+       "Performance targets file; empty: no target check"},
+      {"run.repetitions",
+       "repetitions",
+       K::positive_integer,
+       {},
+       assigns(run, &RunConfig::repetitions),
+       "Repetitions of every case (median, stddev and CV are reported)"},
+      {"run.fail_on_target_miss",
+       "fail_on_target_miss",
+       K::boolean,
+       {},
+       assigns(run, &RunConfig::fail_on_target_miss),
+       "Exit non-zero when a target is missed"},
+  };
+  add_size_settings(s, "sizes", &Config::full_sizes, "full runs");
+  add_size_settings(s, "quick", &Config::quick_sizes, "quick runs");
+  return s;
+}
+
+}  // namespace
+
+const std::vector<Setting>& all_settings() {
+  static const std::vector<Setting> settings = build_settings();
+  return settings;
+}
+
+}  // namespace sbench::detail

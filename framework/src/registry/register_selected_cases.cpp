@@ -1,0 +1,47 @@
+#include "sbench/case_registration.hpp"
+
+namespace sbench {
+namespace {
+
+void add_axes(const CaseDefinition& definition, const Config& config,
+              benchmark::internal::Benchmark& benchmark) {
+  if (definition.axes.empty())
+    return;
+  std::vector<std::string> names;
+  std::vector<std::vector<std::int64_t>> values;
+  for (const CaseAxis& axis : definition.axes) {
+    names.push_back(axis.name);
+    values.push_back(axis.values(config));
+  }
+  benchmark.ArgNames(names);
+  benchmark.ArgsProduct(values);
+}
+
+}  // namespace
+
+std::vector<const CaseDefinition*> register_selected_cases(const std::vector<CaseDefinition>& cases,
+                                                           const MarkerExpression& selection,
+                                                           const Config& config,
+                                                           Fixtures& fixtures) {
+  std::vector<const CaseDefinition*> selected;
+  for (const CaseDefinition& definition : cases) {
+    if (!selection.selects(definition.markers))
+      continue;
+    benchmark::internal::Benchmark* benchmark = benchmark::RegisterBenchmark(
+        definition.name.c_str(), [&definition, &fixtures](benchmark::State& state) {
+          run_case(definition, state, fixtures);
+        });
+    if (definition.manual_time) {
+      benchmark->UseManualTime();
+    } else {
+      benchmark->UseRealTime();
+    }
+    add_axes(definition, config, *benchmark);
+    for (const CaseTuning& tuning : definition.tunings)
+      tuning(*benchmark, config);
+    selected.push_back(&definition);
+  }
+  return selected;
+}
+
+}  // namespace sbench

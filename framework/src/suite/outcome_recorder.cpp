@@ -1,0 +1,29 @@
+#include "outcome_recorder.hpp"
+
+namespace sbench::detail {
+
+bool OutcomeRecorder::ReportContext(const Context& context) {
+  return display_.ReportContext(context);
+}
+
+void OutcomeRecorder::ReportRuns(const std::vector<Run>& runs) {
+  for (const Run& run : runs) {
+    outcome_.runs.push_back(run);
+    if (run.run_type != Run::RT_Iteration)
+      continue;  // aggregates repeat the same runs
+    if (!run.error_occurred) {
+      ++outcome_.measured;
+    } else if (is_skip_message(run.error_message)) {
+      ++outcome_.skipped;
+    } else {
+      ++outcome_.errored;
+    }
+  }
+  display_.ReportRuns(runs);
+}
+
+void OutcomeRecorder::Finalize() {
+  display_.Finalize();
+}
+
+}  // namespace sbench::detail

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+
+#include "engine/engine_state.hpp"
+
+namespace sbench::server::engine {
+
+// Engine::save/unload/load. Save and load do their file I/O on the calling
+// thread, outside the engine mutex, so a large cache never stalls decoding.
+CacheFileResult save_agent(EngineState& state, const std::string& id);
+std::size_t unload_agent(EngineState& state, const std::string& id);
+CacheFileResult load_agent(EngineState& state, const std::string& id);
+
+}  // namespace sbench::server::engine

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "engine/engine_state.hpp"
+#include "engine/outbox.hpp"
+
+namespace sbench::server::engine {
+
+// The one thread that owns the model and runs continuous batching: every step
+// feeds each decoding sequence one token and each prefilling sequence up to
+// prefill_chunk prompt tokens through a single Model::forward, so long prompts
+// are chunked and never stall the sequences that are decoding.
+class Scheduler {
+ public:
+  explicit Scheduler(EngineState& state);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Fails every queued and running request with kShuttingDown and joins the
+  // thread after its current step. Idempotent.
+  void stop();
+
+ private:
+  // One sequence's share of a step.
+  struct Work {
+    std::shared_ptr<Request> request;
+    int tokens = 0;
+    bool samples = false;  // the step reaches the end of its context: sample a token
+  };
+
+  void run();
+  // Enters and leaves with the mutex held; releases it for the forward pass
+  // and for the callbacks.
+  void run_step(std::unique_lock<std::mutex>& lock);
+  void admit(Outbox& outbox);
+  std::vector<Work> plan_step(Outbox& outbox);
+  std::optional<EngineError> forward(const std::vector<Work>& step);
+  void apply(const std::vector<Work>& step, Outbox& outbox);
+  void sample_into(const std::shared_ptr<Request>& request, std::span<const float> logits,
+                   Outbox& outbox);
+  void drop_finished();
+  void fail_all(const EngineError& error, Outbox& outbox);
+
+  EngineState& state_;
+  std::vector<float> logits_;
+  std::thread thread_;  // last member: starts once everything it uses exists
+};
+
+}  // namespace sbench::server::engine

@@ -1,0 +1,242 @@
+#include "session.hpp"
+
+#include <array>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <iostream>
+
+#include "error_response.hpp"
+#include "generation_reply.hpp"
+
+namespace sbench::server::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using asio::use_awaitable;
+using namespace std::chrono_literals;
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kReadChunk = 4096;
+// After refusing a request whose body we did not read, keep reading (and
+// discarding) a little while: closing with unread data makes the kernel send
+// a reset that can destroy the error response before the client reads it.
+constexpr auto kLingerTimeout = 1s;
+
+class InFlightRequest {
+ public:
+  explicit InFlightRequest(std::atomic<int>& counter) : counter_(counter) { ++counter_; }
+  ~InFlightRequest() { --counter_; }
+  InFlightRequest(const InFlightRequest&) = delete;
+  InFlightRequest& operator=(const InFlightRequest&) = delete;
+
+ private:
+  std::atomic<int>& counter_;
+};
+
+// However the connection's part ends (done, write error, server teardown),
+// the engine stops working for a client that is gone.
+class AbandonOnExit {
+ public:
+  explicit AbandonOnExit(GenerationReply& reply) : reply_(reply) {}
+  ~AbandonOnExit() { reply_.abandon(); }
+  AbandonOnExit(const AbandonOnExit&) = delete;
+  AbandonOnExit& operator=(const AbandonOnExit&) = delete;
+
+ private:
+  GenerationReply& reply_;
+};
+
+bool is_http_parse_error(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
+}
+
+class Connection {
+ public:
+  Connection(asio::ip::tcp::socket socket, SessionContext& context)
+      : stream_(std::move(socket)), context_(context) {}
+
+  asio::awaitable<void> serve() {
+    while (!context_.stopping) {
+      if (!co_await wait_for_request())
+        co_return;
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(kHeaderLimit);
+      parser.body_limit(context_.max_body_bytes);
+      const beast::error_code ec = co_await read_request(parser);
+      if (ec) {
+        co_await refuse_unreadable_request(ec);
+        co_return;
+      }
+      const bool keep_alive = co_await answer(parser.release());
+      if (!keep_alive || context_.stopping)
+        break;
+    }
+    beast::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  }
+
+ private:
+  // An idle keep-alive connection may wait long for its next request; once
+  // the first byte arrives the (shorter) request timeout applies.
+  asio::awaitable<bool> wait_for_request() {
+    if (buffer_.size() > 0)
+      co_return true;
+    stream_.expires_after(context_.idle_timeout);
+    beast::error_code ec;
+    const std::size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk),
+                                                           asio::redirect_error(use_awaitable, ec));
+    buffer_.commit(n);
+    co_return !ec;
+  }
+
+  asio::awaitable<beast::error_code> read_request(
+      bhttp::request_parser<bhttp::string_body>& parser) {
+    beast::error_code ec;
+    stream_.expires_after(context_.request_timeout);
+    co_await bhttp::async_read_header(stream_, buffer_, parser,
+                                      asio::redirect_error(use_awaitable, ec));
+    if (ec)
+      co_return ec;
+    // curl and others wait for this before sending a larger body.
+    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      co_await asio::async_write(stream_, asio::buffer(kContinue),
+                                 asio::redirect_error(use_awaitable, ec));
+      if (ec)
+        co_return ec;
+    }
+    co_await bhttp::async_read(stream_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
+    co_return ec;
+  }
+
+  // Returns whether the connection may carry another request.
+  asio::awaitable<bool> answer(bhttp::request<bhttp::string_body> message) {
+    const InFlightRequest in_flight(context_.requests_in_flight);
+    const bool keep_alive = message.keep_alive() && !context_.stopping;
+    const HttpRequest request{std::string(message.method_string()), std::string(message.target()),
+                              std::move(message.body())};
+    const HttpResponse response = context_.router.handle(request);
+    if (response.generation)
+      co_await write_generation(*response.generation, keep_alive);
+    else
+      co_await write_response(response, keep_alive);
+    co_return keep_alive;
+  }
+
+  // Closes the connection after a request that cannot be answered normally:
+  // a protocol error or a body over the limit. A client too slow to send its
+  // request gets no answer: the stream's timeout has already closed the socket.
+  asio::awaitable<void> refuse_unreadable_request(const beast::error_code& ec) {
+    HttpResponse refusal;
+    if (ec == bhttp::error::body_limit)
+      refusal = error_response(413, "the request body is larger than " +
+                                        std::to_string(context_.max_body_bytes) + " bytes");
+    else if (is_http_parse_error(ec))
+      refusal = error_response(400, "malformed HTTP request: " + ec.message());
+    else
+      co_return;  // closed, reset or timed out: nobody left to answer
+    co_await write_response(refusal, false);
+    co_await linger();
+  }
+
+  asio::awaitable<void> linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    stream_.expires_after(kLingerTimeout);
+    std::array<char, kReadChunk> discard;
+    while (!ec)
+      co_await stream_.async_read_some(asio::buffer(discard),
+                                       asio::redirect_error(use_awaitable, ec));
+  }
+
+  template <typename Message>
+  void set_common_fields(Message& message, bool keep_alive) {
+    message.set(bhttp::field::server, "sbench-server");
+    message.keep_alive(keep_alive);
+  }
+
+  asio::awaitable<void> write_response(const HttpResponse& response, bool keep_alive) {
+    bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), 11};
+    set_common_fields(message, keep_alive);
+    message.set(bhttp::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers)
+      message.set(name, value);
+    message.body() = response.body;
+    message.prepare_payload();
+    stream_.expires_after(context_.request_timeout);
+    co_await bhttp::async_write(stream_, message, use_awaitable);
+  }
+
+  // Sends what the engine produces as it arrives: one chunk per poll, so each
+  // token is flushed as soon as it exists.
+  asio::awaitable<void> write_generation(GenerationReply& reply, bool keep_alive) {
+    const AbandonOnExit abandon_on_exit(reply);
+    const auto executor = co_await asio::this_coro::executor;
+    auto wakeup = std::make_shared<asio::steady_timer>(executor);
+    // Runs on the scheduler thread: only posts, and the wait is cancelled on
+    // this connection's strand.
+    reply.set_notify([executor, wakeup] { asio::post(executor, [wakeup] { wakeup->cancel(); }); });
+    bool stream_started = false;
+    for (;;) {
+      ReplyProgress progress = reply.poll();
+      if (progress.response) {
+        co_await write_response(*progress.response, keep_alive);
+        co_return;
+      }
+      if (!progress.stream_data.empty()) {
+        if (!stream_started)
+          co_await write_stream_header(keep_alive);
+        stream_started = true;
+        stream_.expires_after(context_.request_timeout);
+        co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(progress.stream_data)),
+                                   use_awaitable);
+      }
+      if (progress.stream_ended) {
+        co_await asio::async_write(stream_, bhttp::make_chunk_last(), use_awaitable);
+        co_return;
+      }
+      if (progress.stream_data.empty()) {
+        // Nothing can be lost between poll() and this wait: a notification
+        // posted meanwhile runs on this strand only once we are suspended.
+        stream_.expires_never();
+        wakeup->expires_at(asio::steady_timer::time_point::max());
+        beast::error_code cancelled;
+        co_await wakeup->async_wait(asio::redirect_error(use_awaitable, cancelled));
+      }
+    }
+  }
+
+  asio::awaitable<void> write_stream_header(bool keep_alive) {
+    bhttp::response<bhttp::empty_body> header{bhttp::status::ok, 11};
+    set_common_fields(header, keep_alive);
+    header.set(bhttp::field::content_type, "text/event-stream");
+    header.set(bhttp::field::cache_control, "no-cache");
+    header.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> serializer{header};
+    stream_.expires_after(context_.request_timeout);
+    co_await bhttp::async_write_header(stream_, serializer, use_awaitable);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  SessionContext& context_;
+};
+
+}  // namespace
+
+asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, SessionContext& context) {
+  beast::error_code ignored;
+  // Tokens are small writes that must leave at once, not wait for Nagle.
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  Connection connection(std::move(socket), context);
+  try {
+    co_await connection.serve();
+  } catch (const boost::system::system_error&) {
+    // The client went away or stalled past a timeout: nothing left to answer.
+  } catch (const std::exception& error) {
+    std::cerr << "sbench-server: connection failed: " << error.what() << '\n';
+  }
+}
+
+}  // namespace sbench::server::http

@@ -1,0 +1,217 @@
+#include "model/forward.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "model/matmul.hpp"
+
+namespace sbench::server::model {
+namespace {
+
+// Below this many rows an element-wise pass costs less than waking the pool.
+constexpr int kRowsWorthSplitting = 32;
+
+void rms_norm(const float* x, const float* gain, int dim, float eps, float* out) {
+  float sum_squares = 0.0f;
+  for (int i = 0; i < dim; ++i)
+    sum_squares += x[i] * x[i];
+  const float scale = 1.0f / std::sqrt(sum_squares / static_cast<float>(dim) + eps);
+  for (int i = 0; i < dim; ++i)
+    out[i] = gain[i] * (scale * x[i]);
+}
+
+// llama2.c's pairing: consecutive elements (2i, 2i+1) of each head rotate by
+// position * theta^(-2i / head_dim).
+void rotate_heads(float* x, int heads, int head_dim, const float* cos, const float* sin) {
+  for (int head = 0; head < heads; ++head) {
+    float* v = x + head * head_dim;
+    for (int i = 0; i < head_dim / 2; ++i) {
+      const float a = v[2 * i];
+      const float b = v[2 * i + 1];
+      v[2 * i] = a * cos[i] - b * sin[i];
+      v[2 * i + 1] = a * sin[i] + b * cos[i];
+    }
+  }
+}
+
+void add_into(float* to, const float* from, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i)
+    to[i] += from[i];
+}
+
+std::string entry_error(std::size_t entry, const std::string& what) {
+  return "forward: batch entry " + std::to_string(entry) + " " + what;
+}
+
+}  // namespace
+
+ForwardPass::ForwardPass(const Weights& weights, const Kernels& kernels, ThreadPool& pool)
+    : weights_(weights),
+      config_(weights.config),
+      kernels_(kernels),
+      pool_(pool),
+      attention_(weights.config, kernels, pool) {}
+
+template <class RowOp>
+void ForwardPass::for_each_row(int rows, RowOp&& row_op) {
+  if (rows < kRowsWorthSplitting) {
+    for (int row = 0; row < rows; ++row)
+      row_op(row);
+    return;
+  }
+  const int tasks = pool_.size();
+  pool_.run(tasks, [&](int task, int) {
+    for (int row = rows * task / tasks; row < rows * (task + 1) / tasks; ++row)
+      row_op(row);
+  });
+}
+
+void ForwardPass::validate(std::span<const SequenceStep> batch, const KvBlockPool& kv) const {
+  for (std::size_t entry = 0; entry < batch.size(); ++entry) {
+    const SequenceStep& step = batch[entry];
+    if (step.tokens.empty())
+      throw std::invalid_argument(entry_error(entry, "has no tokens"));
+    if (step.blocks == nullptr)
+      throw std::invalid_argument(entry_error(entry, "has no block table"));
+    const std::size_t end = static_cast<std::size_t>(step.start_pos) + step.tokens.size();
+    if (step.start_pos < 0 || end > static_cast<std::size_t>(config_.max_seq_len))
+      throw std::invalid_argument(entry_error(
+          entry, "exceeds the model's context of " + std::to_string(config_.max_seq_len)));
+    if (end > step.blocks->size() * kv.block_size())
+      throw std::invalid_argument(entry_error(entry, "needs more KV blocks than it holds"));
+    for (int token : step.tokens)
+      if (token < 0 || token >= config_.vocab_size)
+        throw std::invalid_argument(entry_error(
+            entry, "has token id " + std::to_string(token) + " outside the vocabulary"));
+  }
+}
+
+void ForwardPass::prepare_rows(std::span<const SequenceStep> batch) {
+  first_row_.clear();
+  positions_.clear();
+  for (const auto& step : batch) {
+    first_row_.push_back(static_cast<int>(positions_.size()));
+    for (std::size_t t = 0; t < step.tokens.size(); ++t)
+      positions_.push_back(step.start_pos + static_cast<int>(t));
+  }
+  rows_ = static_cast<int>(positions_.size());
+
+  const std::size_t rows = rows_;
+  const std::size_t dim = config_.dim;
+  residual_.resize(rows * dim);
+  normed_.resize(rows * dim);
+  qkv_.resize(rows * (dim + 2 * config_.kv_dim()));
+  attended_.resize(rows * dim);
+  projected_.resize(rows * dim);
+  gate_up_.resize(rows * 2 * config_.hidden_dim);
+  hidden_.resize(rows * config_.hidden_dim);
+
+  const int pairs = config_.head_dim() / 2;
+  rope_cos_.resize(rows * pairs);
+  rope_sin_.resize(rows * pairs);
+  for (std::size_t row = 0; row < rows; ++row)
+    for (int i = 0; i < pairs; ++i) {
+      // Double precision: position * frequency reaches ~16k radians.
+      const double frequency =
+          std::pow(static_cast<double>(config_.rope_theta), -2.0 * i / config_.head_dim());
+      const double angle = positions_[row] * frequency;
+      rope_cos_[row * pairs + i] = static_cast<float>(std::cos(angle));
+      rope_sin_[row * pairs + i] = static_cast<float>(std::sin(angle));
+    }
+
+  int row = 0;
+  for (const auto& step : batch)
+    for (int token : step.tokens)
+      std::copy_n(weights_.token_embedding.data() + static_cast<std::size_t>(token) * dim, dim,
+                  residual_.data() + static_cast<std::size_t>(row++) * dim);
+}
+
+void ForwardPass::store_keys_values(std::span<const SequenceStep> batch, KvBlockPool& kv,
+                                    int layer) {
+  const int dim = config_.dim;
+  const int kv_dim = config_.kv_dim();
+  const std::size_t qkv_stride = dim + 2 * kv_dim;
+  const int block_size = kv.block_size();
+  for (std::size_t s = 0; s < batch.size(); ++s) {
+    for (std::size_t t = 0; t < batch[s].tokens.size(); ++t) {
+      const int row = first_row_[s] + static_cast<int>(t);
+      const int position = positions_[row];
+      const BlockId block = (*batch[s].blocks)[position / block_size];
+      const std::size_t slot = static_cast<std::size_t>(position % block_size) * kv_dim;
+      const float* k = qkv_.data() + row * qkv_stride + dim;
+      std::copy_n(k, kv_dim, kv.keys(block, layer) + slot);
+      std::copy_n(k + kv_dim, kv_dim, kv.values(block, layer) + slot);
+    }
+  }
+}
+
+void ForwardPass::layer(int index, std::span<const SequenceStep> batch, KvBlockPool& kv) {
+  const LayerWeights& w = weights_.layers[index];
+  const int dim = config_.dim;
+  const int hidden = config_.hidden_dim;
+  const std::size_t qkv_stride = dim + 2 * config_.kv_dim();
+  const int pairs = config_.head_dim() / 2;
+
+  for_each_row(rows_, [&](int row) {
+    rms_norm(residual_.data() + row * dim, w.attention_norm.data(), dim, config_.norm_eps,
+             normed_.data() + row * dim);
+  });
+  matmul(kernels_, pool_, normed_.data(), rows_, w.qkv, qkv_.data());
+  for_each_row(rows_, [&](int row) {
+    float* q = qkv_.data() + row * qkv_stride;
+    const float* cos = rope_cos_.data() + row * pairs;
+    const float* sin = rope_sin_.data() + row * pairs;
+    rotate_heads(q, config_.n_heads, config_.head_dim(), cos, sin);
+    rotate_heads(q + dim, config_.n_kv_heads, config_.head_dim(), cos, sin);
+  });
+  store_keys_values(batch, kv, index);
+  attention_.run(batch, first_row_, kv, index, qkv_.data(), attended_.data());
+  matmul(kernels_, pool_, attended_.data(), rows_, w.attention_output, projected_.data());
+  for_each_row(rows_, [&](int row) {
+    add_into(residual_.data() + row * dim, projected_.data() + row * dim, dim);
+    rms_norm(residual_.data() + row * dim, w.ffn_norm.data(), dim, config_.norm_eps,
+             normed_.data() + row * dim);
+  });
+
+  matmul(kernels_, pool_, normed_.data(), rows_, w.gate_up, gate_up_.data());
+  for_each_row(rows_, [&](int row) {
+    const float* gate = gate_up_.data() + static_cast<std::size_t>(row) * 2 * hidden;
+    const float* up = gate + hidden;
+    float* out = hidden_.data() + static_cast<std::size_t>(row) * hidden;
+    for (int i = 0; i < hidden; ++i)
+      out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+  });
+  matmul(kernels_, pool_, hidden_.data(), rows_, w.down, projected_.data());
+  for_each_row(rows_, [&](int row) {
+    add_into(residual_.data() + row * dim, projected_.data() + row * dim, dim);
+  });
+}
+
+void ForwardPass::compute_logits(std::span<const SequenceStep> batch, std::vector<float>& logits) {
+  // Only each wanted entry's last token is normalised and classified; the
+  // rows are gathered into the front of normed_.
+  const int dim = config_.dim;
+  int wanted = 0;
+  for (std::size_t s = 0; s < batch.size(); ++s) {
+    if (!batch[s].want_logits)
+      continue;
+    const int last = first_row_[s] + static_cast<int>(batch[s].tokens.size()) - 1;
+    rms_norm(residual_.data() + static_cast<std::size_t>(last) * dim, weights_.final_norm.data(),
+             dim, config_.norm_eps, normed_.data() + static_cast<std::size_t>(wanted++) * dim);
+  }
+  logits.resize(static_cast<std::size_t>(wanted) * config_.vocab_size);
+  matmul(kernels_, pool_, normed_.data(), wanted, weights_.classifier, logits.data());
+}
+
+void ForwardPass::run(std::span<const SequenceStep> batch, KvBlockPool& kv,
+                      std::vector<float>& logits) {
+  validate(batch, kv);
+  prepare_rows(batch);
+  for (int index = 0; index < config_.n_layers; ++index)
+    layer(index, batch, kv);
+  compute_logits(batch, logits);
+}
+
+}  // namespace sbench::server::model

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstddef>
+
+namespace sbench::server::model {
+
+// Packed weights are stored in panels of this many output rows, k-major
+// within a panel, so a kernel streams each weight once and reads
+// kPanelWidth outputs' weights for one k as one contiguous vector.
+inline constexpr int kPanelWidth = 16;
+
+// Y[rows][columns] (+)= X[rows][k_begin..k_end) * W^T for a run of panels.
+// Each output is one multiply-add chain over k in ascending order, started at
+// 0 when k_begin == 0 and continued from Y otherwise. Whatever the block
+// shapes, no other order is ever used, which is what makes results
+// independent of batch composition, chunking and thread count.
+struct GemmBlock {
+  const float* x;
+  std::size_t x_stride;
+  int rows;
+  const float* panels;       // first panel of the run
+  std::size_t panel_stride;  // floats from one panel to the next (k * kPanelWidth)
+  int panel_count;
+  int k_begin;
+  int k_end;
+  float* y;  // column of the first panel's first row
+  std::size_t y_stride;
+  int columns;  // valid columns from `y` (the matrix's last panel may be partial)
+};
+
+// One implementation per instruction set, chosen once at run time. Each
+// attention function handles `count` consecutive tokens of one KV block,
+// `stride` floats apart.
+struct Kernels {
+  const char* name;
+  void (*gemm)(const GemmBlock& block);
+  // scores[j] = scale * dot(query, keys + j * stride)
+  void (*attention_scores)(const float* query, const float* keys, int count, int head_dim,
+                           std::size_t stride, float scale, float* scores);
+  // scores <- exp(scores - max(scores)); returns their sum.
+  float (*softmax_numerators)(float* scores, int count);
+  // out[d] += sum_j weights[j] * values[j * stride + d], j ascending
+  void (*accumulate_values)(const float* weights, const float* values, int count, int head_dim,
+                            std::size_t stride, float* out);
+};
+
+const Kernels& portable_kernels();
+const Kernels* avx2_kernels();  // nullptr when not built for x86-64
+const Kernels& best_kernels();  // AVX2+FMA when the CPU has them
+
+}  // namespace sbench::server::model

@@ -1,0 +1,265 @@
+// AVX2+FMA kernels. This file alone is compiled with -mavx2 -mfma (see
+// server/CMakeLists.txt); best_kernels() only hands these out after checking
+// the CPU, so the rest of the library stays portable.
+#include <algorithm>
+
+#include "model/kernels.hpp"
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+
+namespace sbench::server::model {
+namespace {
+
+constexpr int kLanes = 8;
+constexpr int kVectorsPerPanel = kPanelWidth / kLanes;
+// Panels one pass over the rows covers: their weights stay in L1/L2 while
+// every row block of a batch reads them, so a decode step streams each
+// weight from memory once whatever the batch size.
+constexpr int kPanelGroup = 4;
+constexpr int kMaxTileRows = 6;
+
+// One fixed reduction tree, so a dot product's value never depends on the
+// code path that computed it.
+float horizontal_sum(__m256 v) {
+  const __m128 quad = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  const __m128 pair = _mm_add_ps(quad, _mm_movehl_ps(quad, quad));
+  return _mm_cvtss_f32(_mm_add_ss(pair, _mm_movehdup_ps(pair)));
+}
+
+// R rows x P panels of outputs held in 2*R*P registers for the whole k range.
+template <int R, int P>
+void gemm_tile(const GemmBlock& b, int row, int panel) {
+  static_assert(R * P * kVectorsPerPanel <= 12, "accumulators must fit in registers");
+  constexpr int kWidth = P * kPanelWidth;
+  const float* x = b.x + row * b.x_stride;
+  const float* w = b.panels + panel * b.panel_stride;
+  float* y = b.y + row * b.y_stride + panel * kPanelWidth;
+  const int valid = std::min(kWidth, b.columns - panel * kPanelWidth);
+
+  __m256 acc[R][P * kVectorsPerPanel];
+  if (b.k_begin == 0) {
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
+      for (int v = 0; v < P * kVectorsPerPanel; ++v)
+        acc[r][v] = _mm256_setzero_ps();
+  } else {
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) {
+      alignas(32) float partial[kWidth] = {};
+      std::copy_n(y + r * b.y_stride, valid, partial);
+#pragma GCC unroll 16
+      for (int v = 0; v < P * kVectorsPerPanel; ++v)
+        acc[r][v] = _mm256_load_ps(partial + v * kLanes);
+    }
+  }
+
+  for (int k = b.k_begin; k < b.k_end; ++k) {
+    __m256 weights[P * kVectorsPerPanel];
+#pragma GCC unroll 16
+    for (int p = 0; p < P; ++p)
+#pragma GCC unroll 16
+      for (int h = 0; h < kVectorsPerPanel; ++h)
+        weights[p * kVectorsPerPanel + h] =
+            _mm256_loadu_ps(w + p * b.panel_stride + k * kPanelWidth + h * kLanes);
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) {
+      const __m256 xk = _mm256_broadcast_ss(x + r * b.x_stride + k);
+#pragma GCC unroll 16
+      for (int v = 0; v < P * kVectorsPerPanel; ++v)
+        acc[r][v] = _mm256_fmadd_ps(xk, weights[v], acc[r][v]);
+    }
+  }
+
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r) {
+    float* out = y + r * b.y_stride;
+    if (valid == kWidth) {
+#pragma GCC unroll 16
+      for (int v = 0; v < P * kVectorsPerPanel; ++v)
+        _mm256_storeu_ps(out + v * kLanes, acc[r][v]);
+    } else {
+      alignas(32) float partial[kWidth];
+#pragma GCC unroll 16
+      for (int v = 0; v < P * kVectorsPerPanel; ++v)
+        _mm256_store_ps(partial + v * kLanes, acc[r][v]);
+      std::copy_n(partial, valid, out);
+    }
+  }
+}
+
+// Few rows leave registers free for more panels, which gives the FMA chains
+// enough independent work to hide their latency.
+template <int R, int P>
+void gemm_rows(const GemmBlock& b, int row, int panel, int group) {
+  int p = 0;
+  for (; p + P <= group; p += P)
+    gemm_tile<R, P>(b, row, panel + p);
+  for (; p < group; ++p)
+    gemm_tile<R, 1>(b, row, panel + p);
+}
+
+void gemm(const GemmBlock& b) {
+  const int full_rows = b.rows / kMaxTileRows * kMaxTileRows;
+  for (int panel = 0; panel < b.panel_count; panel += kPanelGroup) {
+    const int group = std::min(kPanelGroup, b.panel_count - panel);
+    // Panel by panel, so one panel's slice of weights stays in L1 while
+    // every full row block (a prefill has dozens) reads it.
+    for (int p = panel; p < panel + group; ++p)
+      for (int row = 0; row < full_rows; row += kMaxTileRows)
+        gemm_tile<kMaxTileRows, 1>(b, row, p);
+    switch (b.rows - full_rows) {
+      case 1:
+        gemm_rows<1, 4>(b, full_rows, panel, group);
+        break;
+      case 2:
+        gemm_rows<2, 2>(b, full_rows, panel, group);
+        break;
+      case 3:
+        gemm_rows<3, 2>(b, full_rows, panel, group);
+        break;
+      case 4:
+        gemm_rows<4, 1>(b, full_rows, panel, group);
+        break;
+      case 5:
+        gemm_rows<5, 1>(b, full_rows, panel, group);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+// N keys at once, each with its own accumulator and the same operations as
+// N = 1, so grouping keys changes speed, never values.
+template <int N>
+void dot_keys(const float* query, const float* keys, int head_dim, std::size_t stride, float scale,
+              float* scores) {
+  __m256 acc[N];
+#pragma GCC unroll 8
+  for (int n = 0; n < N; ++n)
+    acc[n] = _mm256_setzero_ps();
+  int d = 0;
+  for (; d + kLanes <= head_dim; d += kLanes) {
+    const __m256 q = _mm256_loadu_ps(query + d);
+#pragma GCC unroll 8
+    for (int n = 0; n < N; ++n)
+      acc[n] = _mm256_fmadd_ps(q, _mm256_loadu_ps(keys + n * stride + d), acc[n]);
+  }
+#pragma GCC unroll 8
+  for (int n = 0; n < N; ++n) {
+    float dot = horizontal_sum(acc[n]);
+    for (int t = d; t < head_dim; ++t)
+      dot += query[t] * keys[n * stride + t];
+    scores[n] = dot * scale;
+  }
+}
+
+void attention_scores(const float* query, const float* keys, int count, int head_dim,
+                      std::size_t stride, float scale, float* scores) {
+  int j = 0;
+  for (; j + 4 <= count; j += 4)
+    dot_keys<4>(query, keys + j * stride, head_dim, stride, scale, scores + j);
+  for (; j < count; ++j)
+    dot_keys<1>(query, keys + j * stride, head_dim, stride, scale, scores + j);
+}
+
+// exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2 and a degree-5
+// polynomial, within ~2 ulp), far cheaper than a libm call per score.
+__m256 exp_nonpositive(__m256 x) {
+  x = _mm256_max_ps(x, _mm256_set1_ps(-87.0f));  // 2^n must stay a normal float
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  x = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  x = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), x);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(x, x), _mm256_add_ps(x, _mm256_set1_ps(1.0f)));
+  const __m256i exponent =
+      _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(exponent));
+}
+
+float softmax_numerators(float* scores, int count) {
+  const float max = *std::max_element(scores, scores + count);
+  const __m256 shift = _mm256_set1_ps(max);
+  __m256 sum = _mm256_setzero_ps();
+  int j = 0;
+  for (; j + kLanes <= count; j += kLanes) {
+    const __m256 e = exp_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(scores + j), shift));
+    _mm256_storeu_ps(scores + j, e);
+    sum = _mm256_add_ps(sum, e);
+  }
+  if (j < count) {
+    // The tail goes through the same vector exp; its unused lanes are masked
+    // to exactly zero so they add nothing to the sum.
+    const int remaining = count - j;
+    alignas(32) float tail[kLanes] = {};
+    std::copy_n(scores + j, remaining, tail);
+    const __m256 used = _mm256_cmp_ps(_mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7),
+                                      _mm256_set1_ps(static_cast<float>(remaining)), _CMP_LT_OQ);
+    const __m256 e =
+        _mm256_and_ps(exp_nonpositive(_mm256_sub_ps(_mm256_load_ps(tail), shift)), used);
+    _mm256_store_ps(tail, e);
+    std::copy_n(tail, remaining, scores + j);
+    sum = _mm256_add_ps(sum, e);
+  }
+  return horizontal_sum(sum);
+}
+
+template <int Chunks>
+void accumulate_chunks(const float* weights, const float* values, int count, std::size_t stride,
+                       float* out) {
+  __m256 acc[Chunks];
+#pragma GCC unroll 8
+  for (int c = 0; c < Chunks; ++c)
+    acc[c] = _mm256_loadu_ps(out + c * kLanes);
+  for (int j = 0; j < count; ++j) {
+    const __m256 weight = _mm256_broadcast_ss(weights + j);
+#pragma GCC unroll 8
+    for (int c = 0; c < Chunks; ++c)
+      acc[c] = _mm256_fmadd_ps(weight, _mm256_loadu_ps(values + j * stride + c * kLanes), acc[c]);
+  }
+#pragma GCC unroll 8
+  for (int c = 0; c < Chunks; ++c)
+    _mm256_storeu_ps(out + c * kLanes, acc[c]);
+}
+
+void accumulate_values(const float* weights, const float* values, int count, int head_dim,
+                       std::size_t stride, float* out) {
+  int d = 0;
+  for (; d + 8 * kLanes <= head_dim; d += 8 * kLanes)
+    accumulate_chunks<8>(weights, values + d, count, stride, out + d);
+  for (; d + 2 * kLanes <= head_dim; d += 2 * kLanes)
+    accumulate_chunks<2>(weights, values + d, count, stride, out + d);
+  for (; d + kLanes <= head_dim; d += kLanes)
+    accumulate_chunks<1>(weights, values + d, count, stride, out + d);
+  for (; d < head_dim; ++d)
+    for (int j = 0; j < count; ++j)
+      out[d] += weights[j] * values[j * stride + d];
+}
+
+constexpr Kernels kAvx2{"avx2-fma", gemm, attention_scores, softmax_numerators, accumulate_values};
+
+}  // namespace
+
+const Kernels* avx2_kernels() {
+  return &kAvx2;
+}
+
+}  // namespace sbench::server::model
+
+#else
+
+namespace sbench::server::model {
+const Kernels* avx2_kernels() {
+  return nullptr;
+}
+}  // namespace sbench::server::model
+
+#endif

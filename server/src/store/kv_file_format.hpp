@@ -1,0 +1,46 @@
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <type_traits>
+
+// On-disk layout of a cache file, version 1 (little-endian, written as is):
+//   KvFileHeader
+//   payload: token ids as int32 [tokens]
+//            then per layer: keys [kv_tokens][kv_dim], values [kv_tokens][kv_dim] as f32
+// The checksum covers the payload; the header is checked field by field
+// against the model and the file size instead.
+
+namespace sbench::server::store {
+
+static_assert(std::endian::native == std::endian::little,
+              "cache files are little-endian and written without conversion");
+
+inline constexpr std::array<char, 4> kKvFileMagic = {'S', 'B', 'K', 'V'};
+inline constexpr std::uint32_t kKvFileVersion = 1;
+inline constexpr std::uint32_t kKvDtypeF32 = 0;
+
+struct KvFileHeader {
+  std::array<char, 4> magic = kKvFileMagic;
+  std::uint32_t version = kKvFileVersion;
+  std::uint64_t fingerprint = 0;
+  std::uint32_t n_layers = 0;
+  std::uint32_t kv_dim = 0;
+  std::uint32_t tokens = 0;
+  std::uint32_t kv_tokens = 0;
+  std::uint32_t dtype = kKvDtypeF32;
+  std::uint32_t reserved = 0;  // keeps the 64-bit fields aligned without implicit padding
+  std::uint64_t payload_bytes = 0;
+  std::uint64_t payload_checksum = 0;  // XXH3_64 of the payload
+};
+
+static_assert(std::is_trivially_copyable_v<KvFileHeader>);
+static_assert(sizeof(KvFileHeader) == 56, "the header layout is part of the file format");
+
+inline std::uint64_t kv_payload_bytes(std::uint64_t tokens, std::uint64_t kv_tokens,
+                                      std::uint64_t n_layers, std::uint64_t kv_dim) {
+  return tokens * sizeof(std::int32_t) + 2 * n_layers * kv_tokens * kv_dim * sizeof(float);
+}
+
+}  // namespace sbench::server::store

@@ -1,0 +1,128 @@
+// Every bad input gets a 4xx JSON error and the server stays up.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "server_suite.hpp"
+
+namespace sbench::test {
+namespace {
+
+class BadRequests : public ServerSuite {
+ protected:
+  void TearDown() override { expect_healthy(); }
+
+  static bool message_names(const HttpResult& result, const std::string& field) {
+    return result.json()["error"]["message"].get<std::string>().find(field) != std::string::npos;
+  }
+};
+
+TEST_F(BadRequests, MalformedOrMistypedJsonIs400NamingTheField) {
+  const std::string agent = create_agent();
+  const std::string target = "/v1/agents/" + agent + "/generate";
+  expect_error(client().request("POST", target, "{\"prompt\": "), 400);
+  expect_error(client().request("POST", target, "[1, 2]"), 400);
+
+  const HttpResult unknown = post(target, {{"prompt", "x"}, {"max_tokenz", 3}});
+  expect_error(unknown, 400);
+  EXPECT_TRUE(message_names(unknown, "max_tokenz"));
+
+  const HttpResult mistyped = post(target, {{"prompt", 12}});
+  expect_error(mistyped, 400);
+  EXPECT_TRUE(message_names(mistyped, "prompt"));
+
+  expect_error(post(target, {{"prompt", "x"}, {"stream", "yes"}}), 400);
+  expect_error(post(target, {{"prompt", "x"}, {"seed", -1}}), 400);
+  expect_error(post(target, {{"prompt", "x"}, {"temperature", -0.5}}), 400);
+}
+
+TEST_F(BadRequests, MaxTokensOutOfRangeIs400) {
+  const std::string target = "/v1/agents/" + create_agent() + "/generate";
+  for (const nlohmann::json& max_tokens :
+       {nlohmann::json(0), nlohmann::json(-3), nlohmann::json(18'446'744'073'709'551'615ull),
+        nlohmann::json(1'000'000'000), nlohmann::json(2.5), nlohmann::json("3")}) {
+    const HttpResult result = post(target, {{"prompt", "x"}, {"max_tokens", max_tokens}});
+    expect_error(result, 400);
+    EXPECT_TRUE(message_names(result, "max_tokens"));
+  }
+}
+
+TEST_F(BadRequests, UnknownAgentIs404) {
+  expect_error(post("/v1/agents/nobody/generate", {{"prompt", "x"}}), 404);
+  expect_error(client().request("POST", "/v1/agents/nobody/save"), 404);
+  expect_error(client().request("POST", "/v1/agents/nobody/unload"), 404);
+  expect_error(client().request("DELETE", "/v1/agents/nobody"), 404);
+}
+
+TEST_F(BadRequests, PathsInAgentIdsAre400) {
+  for (const char* target :
+       {"/v1/agents/../x/generate", "/v1/agents/..%2Fx/generate", "/v1/agents/%2e%2e/generate",
+        "/v1/agents/a%2Fb/generate", "/v1/agents/a%zz/generate", "/v1/agents/a%00b/generate"})
+    expect_error(post(target, {{"prompt", "x"}}), 400);
+  expect_error(client().request("POST", "/v1/agents/..%2F..%2Fetc%2Fpasswd/load"), 400);
+  expect_error(client().request("DELETE", "/v1/agents/../x"), 400);
+}
+
+TEST_F(BadRequests, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
+  expect_error(get("/v2/nothing"), 404);
+  expect_error(get("/v1/agents/a/dance"), 404);
+
+  const HttpResult wrong_method = client().request("DELETE", "/health");
+  expect_error(wrong_method, 405);
+  EXPECT_EQ(wrong_method.header("allow"), "GET");
+  const HttpResult get_generate = get("/v1/agents/a/generate");
+  expect_error(get_generate, 405);
+  EXPECT_EQ(get_generate.header("allow"), "POST");
+}
+
+TEST_F(BadRequests, OversizeBodyIs413) {
+  // The suite's server takes bodies up to 64 KiB.
+  const std::string prompt(70'000, 'a');
+  expect_error(post("/v1/completions", {{"prompt", prompt}}), 413);
+}
+
+TEST_F(BadRequests, BusyAgentIs409AndADisconnectCancelsItsRequest) {
+  const std::string agent = create_agent();
+  const std::string target = "/v1/agents/" + agent + "/generate";
+  HttpClient streaming(server().port());
+  streaming.send_request(
+      "POST", target,
+      nlohmann::json{
+          {"prompt", "busy"}, {"max_tokens", 4000}, {"ignore_eos", true}, {"stream", true}}
+          .dump());
+  ASSERT_EQ(streaming.read_header().status, 200);
+
+  expect_error(post(target, {{"prompt", "again"}}), 409);
+  expect_error(client().request("POST", "/v1/agents/" + agent + "/save"), 409);
+
+  streaming.close();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  HttpResult retry;
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    retry = post(target, {{"prompt", "again"}, {"max_tokens", 1}});
+  } while (retry.status == 409 && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(retry.status, 200) << retry.body;
+  EXPECT_LT(retry.json()["usage"]["cached_tokens"].get<int>(), 4000)
+      << "the abandoned request should have been cancelled";
+}
+
+TEST_F(BadRequests, MalformedHttpIs400) {
+  HttpClient raw(server().port());
+  raw.send_raw("THIS IS NOT HTTP\r\n\r\n");
+  EXPECT_NE(raw.read_until_closed().find(" 400 "), std::string::npos);
+}
+
+TEST_F(BadRequests, SlowClientIsCutOffByTheRequestTimeout) {
+  // The suite's server gives a client 1 s to send a whole request.
+  const auto start = std::chrono::steady_clock::now();
+  HttpClient slow(server().port());
+  slow.send_raw("POST /v1/completions HTTP/1.1\r\nHost: x\r\n");  // and never finishes
+  EXPECT_EQ(slow.read_until_closed(), "");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+}  // namespace
+}  // namespace sbench::test

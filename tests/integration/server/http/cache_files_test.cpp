@@ -1,0 +1,112 @@
+// POST /v1/agents/{id}/save|unload|load and the errors of damaged or foreign files.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "server_suite.hpp"
+
+namespace sbench::test {
+namespace {
+
+class CacheFiles : public ServerSuite {
+ protected:
+  static HttpResult action(const std::string& agent, const std::string& name) {
+    return client().request("POST", "/v1/agents/" + agent + "/" + name);
+  }
+  static nlohmann::json generate(const std::string& agent, const std::string& prompt) {
+    const HttpResult result = post("/v1/agents/" + agent + "/generate",
+                                   {{"prompt", prompt}, {"max_tokens", 6}, {"ignore_eos", true}});
+    EXPECT_EQ(result.status, 200) << result.body;
+    return result.json();
+  }
+  // An agent with some context, saved to <cache_dir>/<agent>.kv and unloaded.
+  static std::string saved_and_unloaded_agent() {
+    const std::string agent = create_agent();
+    generate(agent, "Some context");
+    EXPECT_EQ(action(agent, "save").status, 200);
+    EXPECT_EQ(action(agent, "unload").status, 200);
+    return agent;
+  }
+};
+
+TEST_F(CacheFiles, RoundTripContinuesLikeAnAgentThatNeverLeft) {
+  const std::string travelled = create_agent();
+  const std::string stayed = create_agent();
+  generate(travelled, "The cache");
+  generate(stayed, "The cache");
+
+  const HttpResult saved = action(travelled, "save");
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  const nlohmann::json save = saved.json();
+  EXPECT_EQ(save["agent"], travelled);
+  EXPECT_GT(save["tokens"].get<int>(), 0);
+  EXPECT_GT(save["bytes"].get<long long>(), 0);
+  EXPECT_GE(save["ms"].get<double>(), 0.0);
+  EXPECT_EQ(std::filesystem::path(save["path"].get<std::string>()).filename(), travelled + ".kv");
+
+  const HttpResult unloaded = action(travelled, "unload");
+  ASSERT_EQ(unloaded.status, 200) << unloaded.body;
+  EXPECT_GT(unloaded.json()["freed_bytes"].get<long long>(), 0);
+
+  const HttpResult loaded = action(travelled, "load");
+  ASSERT_EQ(loaded.status, 200) << loaded.body;
+  EXPECT_EQ(loaded.json()["tokens"], save["tokens"]);
+
+  const nlohmann::json after_load = generate(travelled, " continues");
+  const nlohmann::json never_left = generate(stayed, " continues");
+  EXPECT_EQ(after_load["tokens"], never_left["tokens"]);
+  EXPECT_EQ(after_load["usage"]["cached_tokens"], never_left["usage"]["cached_tokens"]);
+  EXPECT_GE(after_load["usage"]["cached_tokens"].get<int>(), save["tokens"].get<int>() - 1);
+}
+
+TEST_F(CacheFiles, CorruptFileIsUnprocessable) {
+  const std::string agent = saved_and_unloaded_agent();
+  const std::filesystem::path file = cache_dir() / (agent + ".kv");
+  ASSERT_TRUE(std::filesystem::exists(file));
+  {
+    std::fstream stream(file, std::ios::in | std::ios::out | std::ios::binary);
+    stream.seekg(static_cast<std::streamoff>(std::filesystem::file_size(file) / 2));
+    const char byte = static_cast<char>(stream.peek());
+    stream.seekp(static_cast<std::streamoff>(std::filesystem::file_size(file) / 2));
+    stream.put(static_cast<char>(byte ^ 0x5a));
+  }
+  expect_error(action(agent, "load"), 422);
+
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << "not a cache file";
+  expect_error(action(agent, "load"), 422);
+  expect_healthy();
+}
+
+TEST_F(CacheFiles, AnotherModelsFileIsUnprocessable) {
+  {
+    // Same preset, other weights: the fingerprint differs.
+    ServerProcess other(tiny_server_args(cache_dir(), {"--seed", "7"}));
+    HttpClient other_client(other.port());
+    ASSERT_EQ(other_client.post_json("/v1/agents", {{"id", "foreign"}}).status, 201);
+    ASSERT_EQ(
+        other_client
+            .post_json("/v1/agents/foreign/generate", {{"prompt", "elsewhere"}, {"max_tokens", 2}})
+            .status,
+        200);
+    ASSERT_EQ(other_client.request("POST", "/v1/agents/foreign/save").status, 200);
+    EXPECT_EQ(other.terminate(), std::optional<int>(0));
+  }
+  expect_error(client().request("POST", "/v1/agents/foreign/load"), 422);
+  expect_healthy();
+}
+
+TEST_F(CacheFiles, MissingFileIsNotFound) {
+  expect_error(action("never-saved", "load"), 404);
+}
+
+TEST_F(CacheFiles, UnloadedAgentCannotGenerateUntilLoaded) {
+  const std::string agent = saved_and_unloaded_agent();
+  expect_error(post("/v1/agents/" + agent + "/generate", {{"prompt", "x"}}), 409);
+  EXPECT_EQ(action(agent, "load").status, 200);
+  EXPECT_EQ(post("/v1/agents/" + agent + "/generate", {{"prompt", "x"}, {"max_tokens", 1}}).status,
+            200);
+}
+
+}  // namespace
+}  // namespace sbench::test

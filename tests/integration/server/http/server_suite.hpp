@@ -1,0 +1,59 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http_client.hpp"
+#include "server_process.hpp"
+
+namespace sbench::test {
+
+// A temporary directory removed with everything in it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Arguments for a tiny-model server on an ephemeral port with its cache in `cache_dir`.
+std::vector<std::string> tiny_server_args(const std::filesystem::path& cache_dir,
+                                          const std::vector<std::string>& extra = {});
+
+// One server per test suite (pytest's scope="module"), stopped with SIGTERM
+// at the end, which must exit 0.
+class ServerSuite : public ::testing::Test {
+ public:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+
+ protected:
+  static ServerProcess& server() { return *server_; }
+  static const std::filesystem::path& cache_dir() { return cache_dir_->path(); }
+  static HttpClient client() { return HttpClient(server_->port()); }
+
+  static HttpResult get(const std::string& target) { return client().request("GET", target); }
+  static HttpResult post(const std::string& target, const nlohmann::json& body) {
+    return client().post_json(target, body);
+  }
+  // A fresh agent with a unique id.
+  static std::string create_agent();
+  // Checks status and the JSON error body ({"error":{"status","code","message"}}).
+  static void expect_error(const HttpResult& result, int status);
+  static void expect_healthy();
+
+ private:
+  static std::unique_ptr<TempDir> cache_dir_;
+  static std::unique_ptr<ServerProcess> server_;
+};
+
+}  // namespace sbench::test

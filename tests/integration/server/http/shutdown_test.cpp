@@ -1,0 +1,74 @@
+// SIGTERM/SIGINT stop the server cleanly (exit 0), even mid-stream; bad
+// command lines and bad model files fail with a message and non-zero exit.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+
+#include "server_suite.hpp"
+
+namespace sbench::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Shutdown, SigtermDuringAStreamExitsZeroPromptly) {
+  const TempDir cache;
+  ServerProcess server(tiny_server_args(cache.path()));
+  HttpClient streaming(server.port());
+  ASSERT_EQ(streaming.post_json("/v1/agents", {{"id", "talker"}}).status, 201);
+  streaming.send_request(
+      "POST", "/v1/agents/talker/generate",
+      nlohmann::json{{"prompt", "go"}, {"max_tokens", 4000}, {"ignore_eos", true}, {"stream", true}}
+          .dump());
+  ASSERT_EQ(streaming.read_header().status, 200);
+
+  const auto start = std::chrono::steady_clock::now();
+  server.send_signal(SIGTERM);
+  std::string body;
+  try {
+    while (streaming.read_body_some(body)) {
+    }
+  } catch (const std::exception&) {
+    // the connection may be dropped instead of ending the stream
+  }
+  EXPECT_EQ(server.wait_for_exit(10s), std::optional<int>(0));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_EQ(body.find("[DONE]"), std::string::npos) << "a stopped stream must not claim success";
+}
+
+TEST(Shutdown, SigintExitsZero) {
+  const TempDir cache;
+  ServerProcess server(tiny_server_args(cache.path()));
+  server.send_signal(SIGINT);
+  EXPECT_EQ(server.wait_for_exit(10s), std::optional<int>(0));
+}
+
+int exit_code_of(const std::string& arguments) {
+  const std::string command =
+      std::string(SBENCH_SERVER_BINARY) + " " + arguments + " >/dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(CommandLine, BadValuesFailWithNonZeroExit) {
+  EXPECT_NE(exit_code_of("--port notaport"), 0);
+  EXPECT_NE(exit_code_of("--port 70000"), 0);
+  EXPECT_NE(exit_code_of("--block-size 0"), 0);
+  EXPECT_NE(exit_code_of("--no-such-flag"), 0);
+  EXPECT_NE(exit_code_of("--model nonexistent --port 0"), 0);
+}
+
+TEST(CommandLine, BadModelFileExitsOne) {
+  const TempDir dir;
+  const std::filesystem::path file = dir.path() / "broken.bin";
+  std::ofstream(file, std::ios::binary) << "definitely not a checkpoint";
+  EXPECT_EQ(exit_code_of("--port 0 --model-file " + file.string()), 1);
+}
+
+}  // namespace
+}  // namespace sbench::test

@@ -1,0 +1,48 @@
+#include "engine/sampler.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace sbench::server::engine {
+namespace {
+
+TEST(Sampler, GreedyTakesTheLowestIndexAmongEqualMaxima) {
+  Sampler sampler(0.0f, 1);
+  const std::vector<float> logits = {0.5f, 2.0f, -1.0f, 2.0f};
+  EXPECT_EQ(sampler.sample(logits), 1);
+}
+
+TEST(Sampler, SameSeedSameTokens) {
+  const std::vector<float> logits = {1.0f, 1.2f, 0.8f, 1.1f, 0.9f};
+  Sampler a(1.0f, 42), b(1.0f, 42), c(1.0f, 43);
+  std::vector<int> from_a, from_b, from_c;
+  for (int i = 0; i < 64; ++i) {
+    from_a.push_back(a.sample(logits));
+    from_b.push_back(b.sample(logits));
+    from_c.push_back(c.sample(logits));
+  }
+  EXPECT_EQ(from_a, from_b);
+  EXPECT_NE(from_a, from_c);
+}
+
+TEST(Sampler, FollowsTheSoftmaxAndTemperature) {
+  const std::vector<float> logits = {0.0f, 0.0f, -100.0f};
+  Sampler sampler(1.0f, 7);
+  int first = 0;
+  constexpr int kDraws = 4000;
+  for (int i = 0; i < kDraws; ++i) {
+    const int token = sampler.sample(logits);
+    ASSERT_NE(token, 2) << "a token with negligible probability was drawn";
+    first += token == 0 ? 1 : 0;
+  }
+  EXPECT_NEAR(first, kDraws / 2, kDraws / 20);
+
+  Sampler cold(0.01f, 7);
+  const std::vector<float> close = {1.0f, 1.2f};
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(cold.sample(close), 1);
+}
+
+}  // namespace
+}  // namespace sbench::server::engine

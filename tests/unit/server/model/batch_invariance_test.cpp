@@ -1,0 +1,151 @@
+#include <gtest/gtest.h>
+
+#include <set>
+#include <vector>
+
+#include "model_test_support.hpp"
+#include "sbench/server/model.hpp"
+#include "sbench/server/tokenizer.hpp"
+
+namespace sbench::server::testing {
+namespace {
+
+constexpr std::uint64_t kSeed = 3;
+constexpr int kDecodeSteps = 10;
+
+// Greedy decoding of one sequence alone: the logits after the prompt and after
+// each generated token.
+std::vector<std::vector<float>> decode_alone(Model& model, const std::vector<int>& prompt) {
+  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  TestSequence sequence;
+  std::vector<std::vector<float>> history{forward_one(model, pool, sequence, prompt)};
+  for (int step = 0; step < kDecodeSteps; ++step) {
+    const int token = argmax(history.back());
+    history.push_back(forward_one(model, pool, sequence, std::span(&token, 1)));
+  }
+  return history;
+}
+
+TEST(BatchInvariance, StaggeredBatchGivesEachSequenceItsSoloLogitsBitForBit) {
+  Model model = Model::from_preset("tiny", kSeed, 2);
+  const std::vector<int> lengths{3, 17, 40, 1, 64};
+  std::vector<std::vector<int>> prompts;
+  for (std::size_t i = 0; i < lengths.size(); ++i)
+    prompts.push_back(synthetic_prompt(lengths[i], 100 + i));
+
+  // Sequence i joins at step i, so prefills of some mix with decodes of others
+  // (continuous batching) and the batch size changes every step.
+  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  const int count = static_cast<int>(prompts.size());
+  std::vector<TestSequence> sequences(count);
+  std::vector<std::vector<std::vector<float>>> batched(count);
+  std::vector<int> next_token(count);
+  for (int step = 0; step < count + kDecodeSteps; ++step) {
+    std::vector<SequenceStep> batch;
+    std::vector<int> members;
+    for (int i = 0; i < count && i <= step; ++i) {
+      if (step - i > kDecodeSteps)
+        continue;
+      const std::span<const int> tokens =
+          step == i ? std::span<const int>(prompts[i]) : std::span<const int>(&next_token[i], 1);
+      batch.push_back(append_step(pool, sequences[i], tokens));
+      members.push_back(i);
+    }
+    std::vector<float> logits;
+    model.forward(batch, pool, logits);
+    const std::size_t vocab = model.config().vocab_size;
+    ASSERT_EQ(logits.size(), members.size() * vocab);
+    for (std::size_t m = 0; m < members.size(); ++m) {
+      const std::span<const float> row(logits.data() + m * vocab, vocab);
+      batched[members[m]].emplace_back(row.begin(), row.end());
+      next_token[members[m]] = argmax(row);
+    }
+  }
+
+  for (int i = 0; i < count; ++i) {
+    const auto alone = decode_alone(model, prompts[i]);
+    ASSERT_EQ(batched[i].size(), alone.size());
+    for (std::size_t step = 0; step < alone.size(); ++step)
+      EXPECT_EQ(batched[i][step], alone[step]) << "sequence " << i << ", step " << step;
+  }
+}
+
+TEST(BatchInvariance, ChunkedPrefillMatchesWholePromptBitForBit) {
+  Model model = Model::from_preset("tiny", kSeed, 2);
+  const std::vector<int> prompt = synthetic_prompt(100, 9);
+  const int probe = ByteTokenizer::kByteOffset + 'x';
+
+  // Logits after the prompt and after one more token (which reads every
+  // cached key and value the chunks wrote).
+  const auto run = [&](std::size_t chunk) {
+    KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+    TestSequence sequence;
+    std::vector<float> after_prompt;
+    for (std::size_t first = 0; first < prompt.size(); first += chunk) {
+      const std::size_t size = std::min(chunk, prompt.size() - first);
+      after_prompt = forward_one(model, pool, sequence, std::span(prompt).subspan(first, size));
+    }
+    return std::pair(after_prompt, forward_one(model, pool, sequence, std::span(&probe, 1)));
+  };
+
+  const auto whole = run(prompt.size());
+  for (std::size_t chunk : {1, 7, 64}) {
+    const auto chunked = run(chunk);
+    EXPECT_EQ(chunked.first, whole.first) << "chunks of " << chunk;
+    EXPECT_EQ(chunked.second, whole.second) << "chunks of " << chunk;
+  }
+}
+
+TEST(BatchInvariance, ThreadCountDoesNotChangeLogits) {
+  const std::vector<int> prompt = synthetic_prompt(70, 5);
+  Model one_thread = Model::from_preset("tiny", kSeed, 1);
+  Model three_threads = Model::from_preset("tiny", kSeed, 3);
+  EXPECT_EQ(decode_alone(one_thread, prompt), decode_alone(three_threads, prompt));
+}
+
+TEST(BatchInvariance, EntriesWithoutLogitsAreSkippedInTheOutput) {
+  Model model = Model::from_preset("tiny", kSeed, 2);
+  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  const std::vector<int> a = synthetic_prompt(5, 1), b = synthetic_prompt(9, 2);
+  TestSequence first, second;
+  const std::vector<SequenceStep> batch{append_step(pool, first, a, false),
+                                        append_step(pool, second, b, true)};
+  std::vector<float> logits;
+  model.forward(batch, pool, logits);
+  EXPECT_EQ(logits, decode_alone(model, b).front());
+}
+
+TEST(GreedyDecode, DoesNotCollapseIntoOneRepeatedToken) {
+  Model model = Model::from_preset("tiny", kSeed, 2);
+  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  TestSequence sequence;
+  std::vector<float> logits = forward_one(model, pool, sequence, synthetic_prompt(12, 4));
+  std::set<int> distinct;
+  for (int step = 0; step < 32; ++step) {
+    const int token = argmax(logits);
+    distinct.insert(token);
+    logits = forward_one(model, pool, sequence, std::span(&token, 1));
+  }
+  EXPECT_GE(distinct.size(), 4u);
+}
+
+TEST(ForwardErrors, RejectsInvalidSteps) {
+  Model model = Model::from_preset("tiny", kSeed, 1);
+  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  std::vector<float> logits;
+  TestSequence sequence;
+  const std::vector<int> bad_token{model.config().vocab_size};
+  SequenceStep step = append_step(pool, sequence, bad_token);
+  EXPECT_THROW(model.forward(std::span(&step, 1), pool, logits), std::invalid_argument);
+
+  const std::vector<int> ok{5, 6};
+  step = SequenceStep{ok, 0, &sequence.blocks, true};
+  step.start_pos = kTestBlockSize * static_cast<int>(sequence.blocks.size());  // no room left
+  EXPECT_THROW(model.forward(std::span(&step, 1), pool, logits), std::invalid_argument);
+
+  step = SequenceStep{{}, 0, &sequence.blocks, true};
+  EXPECT_THROW(model.forward(std::span(&step, 1), pool, logits), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace sbench::server::testing

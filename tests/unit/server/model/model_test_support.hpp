@@ -1,0 +1,46 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sbench/server/kv_block_pool.hpp"
+#include "sbench/server/model.hpp"
+
+namespace sbench::server::testing {
+
+// A sequence's KV blocks and length, for driving Model::forward directly.
+struct TestSequence {
+  std::vector<BlockId> blocks;
+  int length = 0;
+};
+
+// Grows `sequence` to hold `tokens` and returns the step that appends them.
+SequenceStep append_step(KvBlockPool& pool, TestSequence& sequence, std::span<const int> tokens,
+                         bool want_logits = true);
+
+// One forward step of a single sequence; returns its logits.
+std::vector<float> forward_one(Model& model, KvBlockPool& pool, TestSequence& sequence,
+                               std::span<const int> tokens);
+
+int argmax(std::span<const float> logits);
+
+// A fresh directory under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::filesystem::path path(const std::string& name) const { return dir_ / name; }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+constexpr int kTestBlockSize = 16;
+constexpr std::size_t kTestPoolBlocks = 256;
+
+}  // namespace sbench::server::testing

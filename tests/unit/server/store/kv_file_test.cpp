@@ -1,0 +1,299 @@
+#include "sbench/server/kv_file.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <numeric>
+#include <string>
+
+#include "sbench/server/engine_error.hpp"
+#include "store/kv_file_format.hpp"
+
+namespace sbench::server {
+namespace {
+
+namespace fs = std::filesystem;
+using Kind = EngineError::Kind;
+
+constexpr int kLayers = 3;
+constexpr int kKvDim = 8;
+
+ModelConfig shape() {
+  ModelConfig config;
+  config.dim = 16;
+  config.n_layers = kLayers;
+  config.n_heads = 4;
+  config.n_kv_heads = 2;
+  config.vocab_size = 300;
+  return config;
+}
+
+KvFileModel model_identity(std::uint64_t fingerprint = 0xfeedbeefcafe1234ULL) {
+  return KvFileModel{.fingerprint = fingerprint,
+                     .n_layers = kLayers,
+                     .kv_dim = kKvDim,
+                     .vocab_size = shape().vocab_size};
+}
+
+// A distinct, exactly representable value for every float of the cache.
+float kv_value(int layer, bool is_value, int token, int d) {
+  return static_cast<float>(((layer * 2 + (is_value ? 1 : 0)) * 1000 + token) * 10 + d);
+}
+
+float* kv_slot(const KvBlockPool& pool, const std::vector<BlockId>& blocks, int layer,
+               bool is_value, int token) {
+  const BlockId block = blocks[token / pool.block_size()];
+  float* base = is_value ? pool.values(block, layer) : pool.keys(block, layer);
+  return base + static_cast<std::size_t>(token % pool.block_size()) * kKvDim;
+}
+
+void fill_kv(const KvBlockPool& pool, const std::vector<BlockId>& blocks, int kv_tokens) {
+  for (int layer = 0; layer < kLayers; ++layer) {
+    for (bool is_value : {false, true}) {
+      for (int t = 0; t < kv_tokens; ++t) {
+        float* slot = kv_slot(pool, blocks, layer, is_value, t);
+        for (int d = 0; d < kKvDim; ++d)
+          slot[d] = kv_value(layer, is_value, t, d);
+      }
+    }
+  }
+}
+
+Kind load_error_kind(const fs::path& path, KvBlockPool& pool, int max_tokens = 1000,
+                     const KvFileModel& model = model_identity()) {
+  try {
+    load_kv_file(path, model, pool, max_tokens);
+  } catch (const EngineError& error) {
+    return error.kind();
+  }
+  ADD_FAILURE() << "load of " << path << " succeeded";
+  return Kind::kBadRequest;
+}
+
+std::string file_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+void overwrite_byte(const fs::path& path, std::size_t offset, char value) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp(static_cast<std::streamoff>(offset));
+  file.put(value);
+}
+
+bool has_temp_files(const fs::path& folder) {
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.path().filename().string().find(".tmp.") != std::string::npos)
+      return true;
+  }
+  return false;
+}
+
+class KvFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("sbench-kv-file-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Saves a context of `tokens` ids whose first `kv_tokens` have KV.
+  std::size_t save_context(const fs::path& path, int tokens, int kv_tokens) {
+    ids_.resize(static_cast<std::size_t>(tokens));
+    std::iota(ids_.begin(), ids_.end(), 3);
+    blocks_.clear();
+    EXPECT_TRUE(source_.allocate(source_.blocks_for_tokens(kv_tokens), blocks_));
+    fill_kv(source_, blocks_, kv_tokens);
+    const std::size_t bytes = save_kv_file(path, model_identity(),
+                                           KvContextView{ids_, kv_tokens, blocks_}, source_, true);
+    source_.release(blocks_);
+    return bytes;
+  }
+
+  fs::path dir_;
+  KvBlockPool source_{shape(), 4, 64};
+  std::vector<int> ids_;
+  std::vector<BlockId> blocks_;
+};
+
+TEST_F(KvFileTest, RoundTripRestoresTokensAndEveryKvFloatAcrossBlockSizes) {
+  const fs::path path = dir_ / "agent.kv";
+  const std::size_t bytes = save_context(path, 11, 10);
+  EXPECT_EQ(bytes, fs::file_size(path));
+  EXPECT_EQ(bytes, sizeof(store::KvFileHeader) + 11 * 4 + 2 * kLayers * 10 * kKvDim * 4);
+
+  KvBlockPool target(shape(), 8, 16);  // another block size: the file must not depend on it
+  LoadedKvContext loaded = load_kv_file(path, model_identity(), target, 1000);
+  EXPECT_EQ(loaded.tokens, ids_);
+  EXPECT_EQ(loaded.kv_tokens, 10);
+  EXPECT_EQ(loaded.file_bytes, bytes);
+  ASSERT_EQ(loaded.blocks.size(), 2u);
+  EXPECT_EQ(target.used_blocks(), 2u);
+  for (int layer = 0; layer < kLayers; ++layer) {
+    for (bool is_value : {false, true}) {
+      for (int t = 0; t < 10; ++t) {
+        const float* slot = kv_slot(target, loaded.blocks, layer, is_value, t);
+        for (int d = 0; d < kKvDim; ++d) {
+          ASSERT_EQ(slot[d], kv_value(layer, is_value, t, d))
+              << "layer " << layer << " value " << is_value << " token " << t << " dim " << d;
+        }
+      }
+    }
+  }
+  target.release(loaded.blocks);
+}
+
+TEST_F(KvFileTest, SaveReplacesAnExistingFile) {
+  const fs::path path = dir_ / "agent.kv";
+  save_context(path, 5, 4);
+  const std::size_t bytes = save_context(path, 20, 19);
+  KvBlockPool target(shape(), 4, 16);
+  LoadedKvContext loaded = load_kv_file(path, model_identity(), target, 1000);
+  EXPECT_EQ(loaded.tokens.size(), 20u);
+  EXPECT_EQ(loaded.file_bytes, bytes);
+  EXPECT_FALSE(has_temp_files(dir_));
+  target.release(loaded.blocks);
+}
+
+TEST_F(KvFileTest, EmptyContextRoundTrips) {
+  const fs::path path = dir_ / "empty.kv";
+  save_context(path, 0, 0);
+  KvBlockPool target(shape(), 4, 1);
+  LoadedKvContext loaded = load_kv_file(path, model_identity(), target, 1000);
+  EXPECT_TRUE(loaded.tokens.empty());
+  EXPECT_TRUE(loaded.blocks.empty());
+}
+
+TEST_F(KvFileTest, CorruptPayloadByteIsDetectedByTheChecksum) {
+  const fs::path path = dir_ / "agent.kv";
+  const std::size_t bytes = save_context(path, 30, 29);
+  overwrite_byte(path, bytes - 5, 0x5a);
+  KvBlockPool target(shape(), 4, 16);
+  EXPECT_EQ(load_error_kind(path, target), Kind::kCorruptCache);
+  EXPECT_EQ(target.used_blocks(), 0u);
+}
+
+TEST_F(KvFileTest, TruncatedFileIsCorrupt) {
+  const fs::path path = dir_ / "agent.kv";
+  const std::size_t bytes = save_context(path, 30, 29);
+  KvBlockPool target(shape(), 4, 16);
+  fs::resize_file(path, bytes - 1);
+  EXPECT_EQ(load_error_kind(path, target), Kind::kCorruptCache);
+  fs::resize_file(path, 10);  // not even a header
+  EXPECT_EQ(load_error_kind(path, target), Kind::kCorruptCache);
+  EXPECT_EQ(target.used_blocks(), 0u);
+}
+
+TEST_F(KvFileTest, WrongMagicIsCorrupt) {
+  const fs::path path = dir_ / "agent.kv";
+  save_context(path, 5, 4);
+  overwrite_byte(path, 0, 'X');
+  KvBlockPool target(shape(), 4, 16);
+  EXPECT_EQ(load_error_kind(path, target), Kind::kCorruptCache);
+  EXPECT_EQ(target.used_blocks(), 0u);
+}
+
+TEST_F(KvFileTest, AnotherModelsFileIsRejectedNamingBothFingerprints) {
+  const fs::path path = dir_ / "agent.kv";
+  save_context(path, 5, 4);
+  KvBlockPool target(shape(), 4, 16);
+  try {
+    load_kv_file(path, model_identity(0x1111), target, 1000);
+    FAIL() << "a file of another model loaded";
+  } catch (const EngineError& error) {
+    EXPECT_EQ(error.kind(), Kind::kCorruptCache);
+    const std::string message = error.what();
+    EXPECT_NE(message.find("fingerprint mismatch"), std::string::npos) << message;
+    EXPECT_NE(message.find("0x0000000000001111"), std::string::npos) << message;
+    EXPECT_NE(message.find("0xfeedbeefcafe1234"), std::string::npos) << message;
+  }
+  EXPECT_EQ(target.used_blocks(), 0u);
+}
+
+TEST_F(KvFileTest, TokenIdsOutsideTheVocabularyAreCorrupt) {
+  const fs::path path = dir_ / "agent.kv";
+  save_context(path, 30, 29);  // ids 3..32
+  KvFileModel narrow = model_identity();
+  narrow.vocab_size = 10;
+  KvBlockPool target(shape(), 4, 16);
+  EXPECT_EQ(load_error_kind(path, target, 1000, narrow), Kind::kCorruptCache);
+  EXPECT_EQ(target.used_blocks(), 0u);
+}
+
+TEST_F(KvFileTest, MissingFileIsNotFound) {
+  KvBlockPool target(shape(), 4, 16);
+  EXPECT_EQ(load_error_kind(dir_ / "nobody.kv", target), Kind::kNotFound);
+}
+
+TEST_F(KvFileTest, NotEnoughFreeBlocksIsCapacityAndTakesNone) {
+  const fs::path path = dir_ / "agent.kv";
+  save_context(path, 30, 29);  // 8 blocks of 4
+  KvBlockPool target(shape(), 4, 10);
+  std::vector<BlockId> held;
+  ASSERT_TRUE(target.allocate(5, held));
+  EXPECT_EQ(load_error_kind(path, target), Kind::kCapacity);
+  EXPECT_EQ(target.used_blocks(), 5u);
+  target.release(held);
+}
+
+TEST_F(KvFileTest, ContextLongerThanTheLimitIsCapacity) {
+  const fs::path path = dir_ / "agent.kv";
+  save_context(path, 30, 29);
+  KvBlockPool target(shape(), 4, 16);
+  EXPECT_EQ(load_error_kind(path, target, 29), Kind::kCapacity);
+  EXPECT_EQ(target.used_blocks(), 0u);
+}
+
+TEST_F(KvFileTest, SaveUnderARegularFileIsAnIoError) {
+  std::ofstream(dir_ / "plain") << "x";
+  try {
+    save_context(dir_ / "plain" / "agent.kv", 5, 4);
+    FAIL() << "saved under a regular file";
+  } catch (const EngineError& error) {
+    EXPECT_EQ(error.kind(), Kind::kIo);
+    EXPECT_NE(std::string(error.what()).find("plain"), std::string::npos) << error.what();
+  }
+  EXPECT_FALSE(has_temp_files(dir_));
+}
+
+// A file size limit makes the kernel fail the write part way (EFBIG), like a
+// disk filling up during the save.
+TEST_F(KvFileTest, FailedWriteKeepsTheOldFileAndLeavesNoTempFile) {
+  const fs::path path = dir_ / "agent.kv";
+  save_context(path, 5, 4);
+  const std::string old_contents = file_bytes(path);
+
+  rlimit original{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &original), 0);
+  rlimit capped = original;
+  capped.rlim_cur = 4096;
+  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &capped), 0);
+  Kind kind = Kind::kBadRequest;
+  std::string message;
+  try {
+    save_context(path, 200, 199);
+  } catch (const EngineError& error) {
+    kind = error.kind();
+    message = error.what();
+  }
+  ::setrlimit(RLIMIT_FSIZE, &original);
+  std::signal(SIGXFSZ, previous_handler);
+
+  EXPECT_EQ(kind, Kind::kIo);
+  EXPECT_NE(message.find(path.string()), std::string::npos) << message;
+  EXPECT_NE(message.find("File too large"), std::string::npos) << message;
+  EXPECT_EQ(file_bytes(path), old_contents);
+  EXPECT_FALSE(has_temp_files(dir_));
+}
+
+}  // namespace
+}  // namespace sbench::server
