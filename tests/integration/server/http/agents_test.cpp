@@ -43,5 +43,16 @@ TEST_F(Agents, InvalidIdsAreRefused) {
   expect_healthy();
 }
 
+TEST(AgentLimit, AgentsBeyondMaxAgentsAre429) {
+  const TempDir cache;
+  ServerProcess limited(tiny_server_args(cache.path(), {"--max-agents", "1"}));
+  HttpClient connection(limited.port());
+  EXPECT_EQ(connection.post_json("/v1/agents", {{"id", "first"}}).status, 201);
+  const HttpResult refused = connection.post_json("/v1/agents", {{"id", "second"}});
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["code"], "capacity_exceeded");
+  EXPECT_EQ(limited.terminate(), std::optional<int>(0));
+}
+
 }  // namespace
 }  // namespace sbench::test
