@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sbench/cancellation.hpp"
@@ -48,6 +49,10 @@ struct Request {
   // Runs on the client thread as each event arrives (events are also kept on
   // the response); must not block.
   std::function<void(const SseEvent&)> on_event;
+  // For bodies that are not event streams but still arrive piece by piece
+  // (Ollama's NDJSON): runs on the client thread with each piece as it is
+  // read, so a caller can stamp lines; the body is still kept. Must not block.
+  std::function<void(std::string_view bytes, Clock::time_point arrived)> on_body_bytes;
 
   // Latency is measured from here (DESIGN rule 2); the client waits until
   // then to send. The epoch (the default) means "now".

@@ -159,6 +159,8 @@ void Transfer::take_head(const beast_http::response_header<>& head) {
 void Transfer::take_body_bytes(std::string_view bytes, Clock::time_point arrived) {
   if (!streaming_) {
     response_.body.append(bytes);
+    if (request_.on_body_bytes && !bytes.empty())
+      request_.on_body_bytes(bytes, arrived);
     return;
   }
   const std::size_t first_new = response_.events.size();

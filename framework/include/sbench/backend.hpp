@@ -1,0 +1,66 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sbench/agent_cache.hpp"
+#include "sbench/backend_capability.hpp"
+#include "sbench/config.hpp"
+#include "sbench/generation.hpp"
+#include "sbench/http_endpoint.hpp"
+#include "sbench/server_memory_stats.hpp"
+
+namespace sbench {
+
+// What the suites talk to: one server API dialect (DESIGN, "Backends").
+// Operations report failures in their result's `error` rather than throw,
+// except that a server found dead throws whatever the liveness check throws.
+// Not thread-safe for one agent; different agents may be driven from
+// different threads.
+class BackendClient {
+ public:
+  virtual ~BackendClient() = default;
+
+  virtual std::string_view name() const = 0;
+  virtual const Capabilities& capabilities() const = 0;
+  bool has(Capability capability) const { return capabilities().contains(capability); }
+
+  // An agent is a conversation whose context the server keeps between
+  // generations. Returns an error message, empty on success.
+  virtual std::string create_agent(const std::string& agent) = 0;
+  virtual std::string delete_agent(const std::string& agent) = 0;
+
+  virtual GenerateResult generate(const GenerateRequest& request) = 0;
+
+  // Capability::agent_cache. After a load, the agent's next generation
+  // checks that the loaded tokens were reused (DESIGN rule 8) and fails if
+  // they were recomputed.
+  virtual CacheOperationResult save_agent(const std::string& agent);
+  virtual CacheOperationResult unload_agent(const std::string& agent);
+  virtual CacheOperationResult load_agent(const std::string& agent);
+
+  // Capability::server_memory_stats.
+  virtual ServerMemoryStats memory_stats();
+
+  // Forgets every agent and frees what the server holds for them, so one
+  // case's contexts never slow the next; call at the start of a case.
+  // Returns an error message, empty on success.
+  virtual std::string reset() = 0;
+};
+
+// Where a backend sends its requests. `check_alive` runs when a request fails
+// without an HTTP answer and throws if the server has died (the server
+// fixture's check_alive), so a dead server is reported as such, not as a
+// timeout; it may be empty.
+struct BackendTarget {
+  http::Endpoint endpoint;
+  std::function<void()> check_alive;
+};
+
+// The backend `server.backend` names. Throws std::runtime_error when it
+// cannot be set up (e.g. llama.cpp's slot count cannot be found).
+std::unique_ptr<BackendClient> make_backend(const ServerConfig& server, BackendTarget target);
+
+}  // namespace sbench

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <span>
+
+#include "sbench/generation.hpp"
+#include "sbench/http_response.hpp"
+
+namespace sbench::detail {
+
+// Fills the result's request and token timing from the response and the
+// streamed chunks (none for a non-streamed answer); the token count comes
+// from the usage when the server gave one (DESIGN rule 4).
+void time_generation(GenerateResult& result, const http::Response& response,
+                     std::span<const stats::TokenChunk> chunks);
+
+}  // namespace sbench::detail

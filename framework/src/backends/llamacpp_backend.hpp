@@ -1,0 +1,54 @@
+#pragma once
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "agent_states.hpp"
+#include "llamacpp_slots.hpp"
+#include "load_verification.hpp"
+#include "sbench/backend.hpp"
+#include "server_connection.hpp"
+
+namespace sbench::detail {
+
+// llama.cpp's server (tools/server/README.md; captured answers in
+// reference/llamacpp-server-responses.txt). An agent owns one slot and
+// its conversation, resent in full each turn with cache_prompt so the slot
+// reuses the common prefix; its cache is /slots/{id}?action=save|restore|erase
+// (the server needs --slot-save-path).
+class LlamaCppBackend : public BackendClient {
+ public:
+  LlamaCppBackend(const ServerConfig& server, BackendTarget target);
+
+  std::string_view name() const override { return "llamacpp"; }
+  const Capabilities& capabilities() const override;
+  std::string create_agent(const std::string& agent) override;
+  std::string delete_agent(const std::string& agent) override;
+  GenerateResult generate(const GenerateRequest& request) override;
+  CacheOperationResult save_agent(const std::string& agent) override;
+  CacheOperationResult unload_agent(const std::string& agent) override;
+  CacheOperationResult load_agent(const std::string& agent) override;
+  ServerMemoryStats memory_stats() override;
+  std::string reset() override;
+
+ private:
+  struct Agent {
+    int slot = 0;
+    nlohmann::json conversation = nlohmann::json::array();  // strings and token ids
+    std::size_t context_tokens = 0;                         // the slot's tokens after the last turn
+  };
+
+  GenerateResult generate_for_agent(const GenerateRequest& request, Agent agent);
+  // Every slot action carries a JSON body: a bodiless erase hangs the server.
+  http::Request slot_request(int slot, std::string_view action, const nlohmann::json& body) const;
+  std::string erase_slot(int slot);
+
+  ServerConnection server_;
+  std::string model_;
+  std::mutex slots_mutex_;
+  SlotMap slots_;
+  AgentStates<Agent> agents_;
+  LoadVerification loads_;
+};
+
+}  // namespace sbench::detail

@@ -1,0 +1,213 @@
+#include "reference_backend.hpp"
+
+#include <vector>
+
+#include "cache_request.hpp"
+#include "generation_timing.hpp"
+#include "json_fields.hpp"
+#include "openai_completions.hpp"
+#include "synthetic_prompt.hpp"
+
+namespace sbench::detail {
+namespace {
+
+nlohmann::json generate_body(const GenerateRequest& request) {
+  nlohmann::json body = {{"max_tokens", request.max_tokens},
+                         {"ignore_eos", request.ignore_eos},
+                         {"temperature", request.temperature},
+                         {"seed", request.seed},
+                         {"stream", request.stream}};
+  if (const auto* text = std::get_if<std::string>(&request.prompt))
+    body["prompt"] = *text;
+  else
+    body["prompt_tokens"] = std::get<PromptTokens>(request.prompt).count;
+  return body;
+}
+
+// The final answer (or the stream's final event): text, usage, timings.
+void take_answer(const nlohmann::json& answer, GenerateResult& result) {
+  result.text += optional_field<std::string>(answer, "text").value_or("");
+  if (const auto usage = answer.find("usage"); usage != answer.end()) {
+    result.usage = TokenUsage{optional_field<std::size_t>(*usage, "prompt_tokens").value_or(0),
+                              optional_field<std::size_t>(*usage, "completion_tokens").value_or(0),
+                              optional_field<std::size_t>(*usage, "cached_tokens")};
+  }
+  if (const auto timings = answer.find("timings"); timings != answer.end()) {
+    result.server_timings.queue_ms = optional_field<double>(*timings, "queue_ms");
+    result.server_timings.prompt_ms = optional_field<double>(*timings, "prefill_ms");
+    result.server_timings.predicted_ms = optional_field<double>(*timings, "decode_ms");
+    result.server_timings.predicted_per_second =
+        optional_field<double>(*timings, "predicted_per_second");
+  }
+}
+
+// One event per token ({"text","token"}), then the final event with usage.
+void read_stream(const http::Response& response, GenerateResult& result) {
+  std::vector<stats::TokenChunk> chunks;
+  for (const http::SseEvent& event : response.events) {
+    if (http::is_done_marker(event))
+      break;
+    const nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
+    if (const std::string error = error_message(data); !error.empty()) {
+      result.error = "stream error: " + error;
+      break;
+    }
+    const bool carries_token = data.contains("token");
+    chunks.push_back({event.arrived, carries_token ? 1u : 0u});
+    if (carries_token)
+      result.text += optional_field<std::string>(data, "text").value_or("");
+    else
+      take_answer(data, result);
+  }
+  time_generation(result, response, chunks);
+}
+
+std::optional<std::uint64_t> bytes_of(const nlohmann::json& body, std::string_view field) {
+  return optional_field<std::uint64_t>(body, field);
+}
+
+}  // namespace
+
+ReferenceBackend::ReferenceBackend(const ServerConfig& server, BackendTarget target)
+    : server_(std::move(target)), model_(server.model) {}
+
+const Capabilities& ReferenceBackend::capabilities() const {
+  static const Capabilities all{Capability::generate, Capability::streaming,
+                                Capability::token_usage, Capability::agent_cache,
+                                Capability::server_memory_stats};
+  return all;
+}
+
+std::string ReferenceBackend::create_agent(const std::string& agent) {
+  const http::Request request = http::post_json("/v1/agents", nlohmann::json{{"id", agent}}.dump());
+  const http::Response response = server_.send(request);
+  if (!response.ok())
+    return describe_failure(request, response);
+  std::lock_guard lock(agents_mutex_);
+  agents_.insert(agent);
+  return "";
+}
+
+std::string ReferenceBackend::delete_agent(const std::string& agent) {
+  http::Request request = http::get(agent_path(agent));
+  request.method = "DELETE";
+  const http::Response response = server_.send(request);
+  loads_.forget(agent);
+  {
+    std::lock_guard lock(agents_mutex_);
+    agents_.erase(agent);
+  }
+  return response.ok() ? "" : describe_failure(request, response);
+}
+
+GenerateResult ReferenceBackend::generate(const GenerateRequest& request) {
+  if (!request.agent.empty())
+    return generate_for_agent(request);
+  // Stateless: the OpenAI-compatible route, with token ids for exact lengths.
+  nlohmann::json prompt;
+  if (const auto* text = std::get_if<std::string>(&request.prompt))
+    prompt = *text;
+  else
+    prompt = synthetic_token_ids(std::get<PromptTokens>(request.prompt).count, request.seed);
+  return complete(server_, request, model_, std::move(prompt));
+}
+
+GenerateResult ReferenceBackend::generate_for_agent(const GenerateRequest& request) {
+  const std::string target = agent_path(request.agent) + "/generate";
+  const std::string body = generate_body(request).dump();
+  http::Request call =
+      request.stream ? http::post_json_stream(target, body) : http::post_json(target, body);
+  call.scheduled_send = request.scheduled;
+  const http::Response response = server_.send(call);
+  GenerateResult result;
+  if (!response.ok()) {
+    result.error = describe_failure(call, response);
+    result.request_timing = response.timing;
+    return result;
+  }
+  if (request.stream) {
+    read_stream(response, result);
+  } else {
+    take_answer(parse_body(response), result);
+    time_generation(result, response, {});
+  }
+  if (result.ok()) {
+    result.error =
+        loads_.check(request.agent, result.usage ? result.usage->cached_tokens : std::nullopt);
+  }
+  return result;
+}
+
+CacheOperationResult ReferenceBackend::save_agent(const std::string& agent) {
+  auto answer = send_cache_request(server_, http::post_json(agent_path(agent) + "/save", "{}"),
+                                   CacheAction::save);
+  answer.result.tokens = optional_field<std::size_t>(answer.body, "tokens").value_or(0);
+  answer.result.bytes = bytes_of(answer.body, "bytes");
+  answer.result.server_ms = optional_field<double>(answer.body, "ms");
+  return answer.result;
+}
+
+CacheOperationResult ReferenceBackend::unload_agent(const std::string& agent) {
+  auto answer = send_cache_request(server_, http::post_json(agent_path(agent) + "/unload", "{}"),
+                                   CacheAction::unload);
+  answer.result.bytes = bytes_of(answer.body, "freed_bytes");
+  return answer.result;
+}
+
+CacheOperationResult ReferenceBackend::load_agent(const std::string& agent) {
+  auto answer = send_cache_request(server_, http::post_json(agent_path(agent) + "/load", "{}"),
+                                   CacheAction::load);
+  answer.result.tokens = optional_field<std::size_t>(answer.body, "tokens").value_or(0);
+  answer.result.bytes = bytes_of(answer.body, "bytes");
+  answer.result.server_ms = optional_field<double>(answer.body, "ms");
+  if (answer.result.ok()) {
+    loads_.expect_reuse(agent, answer.result.tokens);
+    std::lock_guard lock(agents_mutex_);
+    agents_.insert(agent);  // a load creates an agent the server did not know
+  }
+  return answer.result;
+}
+
+ServerMemoryStats ReferenceBackend::memory_stats() {
+  const http::Request request = http::get("/v1/stats");
+  const http::Response response = server_.send(request);
+  ServerMemoryStats stats;
+  if (!response.ok()) {
+    stats.error = describe_failure(request, response);
+    return stats;
+  }
+  const nlohmann::json body = parse_body(response);
+  for (const auto& [key, value] : body.items()) {
+    if (value.is_number())
+      stats.raw[key] = value.get<double>();
+  }
+  stats.kv_bytes_allocated = bytes_of(body, "kv_bytes_allocated");
+  stats.kv_bytes_theoretical = bytes_of(body, "kv_bytes_theoretical");
+  stats.model_bytes = bytes_of(body, "model_bytes");
+  const auto used = optional_field<double>(body, "blocks_used");
+  const auto total = optional_field<double>(body, "blocks_total");
+  if (used && total && *total > 0)
+    stats.kv_cache_usage_ratio = *used / *total;
+  std::uint64_t tokens = 0;
+  for (const auto& agent : body.value("agents", nlohmann::json::array()))
+    tokens += optional_field<std::uint64_t>(agent, "tokens").value_or(0);
+  stats.kv_cache_tokens = tokens;
+  return stats;
+}
+
+std::string ReferenceBackend::reset() {
+  std::set<std::string> agents;
+  {
+    std::lock_guard lock(agents_mutex_);
+    agents = agents_;
+  }
+  std::string errors;
+  for (const std::string& agent : agents) {
+    if (std::string error = delete_agent(agent); !error.empty())
+      errors += (errors.empty() ? "" : "; ") + error;
+  }
+  loads_.forget_all();
+  return errors;
+}
+
+}  // namespace sbench::detail

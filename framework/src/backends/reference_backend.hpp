@@ -1,0 +1,38 @@
+#pragma once
+
+#include <set>
+
+#include "load_verification.hpp"
+#include "sbench/backend.hpp"
+#include "server_connection.hpp"
+
+namespace sbench::detail {
+
+// sbench-server's own API (docs/SERVER_API.md): agents, their generate
+// route, save/unload/load and /v1/stats.
+class ReferenceBackend : public BackendClient {
+ public:
+  ReferenceBackend(const ServerConfig& server, BackendTarget target);
+
+  std::string_view name() const override { return "reference"; }
+  const Capabilities& capabilities() const override;
+  std::string create_agent(const std::string& agent) override;
+  std::string delete_agent(const std::string& agent) override;
+  GenerateResult generate(const GenerateRequest& request) override;
+  CacheOperationResult save_agent(const std::string& agent) override;
+  CacheOperationResult unload_agent(const std::string& agent) override;
+  CacheOperationResult load_agent(const std::string& agent) override;
+  ServerMemoryStats memory_stats() override;
+  std::string reset() override;
+
+ private:
+  GenerateResult generate_for_agent(const GenerateRequest& request);
+
+  ServerConnection server_;
+  std::string model_;
+  LoadVerification loads_;
+  std::mutex agents_mutex_;
+  std::set<std::string> agents_;  // created through this backend, deleted by reset()
+};
+
+}  // namespace sbench::detail

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sbench/generation.hpp"
+
+namespace sbench::testing {
+
+struct RecordedRequest {
+  std::string method;
+  std::string target;
+  std::string body;
+  bool has_content_length = false;
+};
+
+// What the fake server answers: a status, a content type and a body sent in
+// pieces `gap` apart (so streamed chunks arrive at distinct times), then the
+// connection is closed, which ends the body.
+struct Reply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::string> pieces;
+  std::chrono::milliseconds gap{0};
+};
+
+// A scripted HTTP/1.1 server on a loopback port, plain sockets, one
+// connection at a time; records every request it got.
+class FakeHttpServer {
+ public:
+  using Handler = std::function<Reply(const RecordedRequest&)>;
+
+  explicit FakeHttpServer(Handler handler);
+  ~FakeHttpServer();
+  FakeHttpServer(const FakeHttpServer&) = delete;
+  FakeHttpServer& operator=(const FakeHttpServer&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<RecordedRequest> requests() const;
+
+ private:
+  void serve();
+  void answer(int connection);
+
+  Handler handler_;
+  int listener_ = -1;
+  std::uint16_t port_ = 0;
+  mutable std::mutex mutex_;
+  std::vector<RecordedRequest> requests_;
+  std::thread thread_;
+};
+
+Reply json_reply(std::string body, int status = 200);
+// Pieces 20 ms apart, so each chunk's arrival time is distinct.
+Reply streamed_reply(std::string content_type, std::vector<std::string> pieces);
+
+// A text prompt for `agent` (empty: stateless).
+GenerateRequest text_request(std::string agent, std::string prompt, bool stream = false);
+
+// A file of tests/data/backends/, e.g. "llamacpp/completion.json".
+std::string backend_data(const std::string& name);
+
+// An SSE capture split into its events ("data: ...\n\n" each), so that each
+// arrives as its own piece.
+std::vector<std::string> sse_pieces(const std::string& capture);
+// NDJSON split into lines, each with its newline.
+std::vector<std::string> line_pieces(const std::string& capture);
+
+}  // namespace sbench::testing
