@@ -173,19 +173,19 @@ const std::string& agent_with_context(int tokens) {
   return agents.emplace(tokens, id).first->second;
 }
 
+// The context sizes of the original suite's cache cases, timed per operation.
+void cache_sizes(benchmark::internal::Benchmark* instance) {
+  instance->ArgName("tokens")->Arg(2048)->Arg(4096)->Arg(8192)->UseManualTime()->Unit(
+      benchmark::kMillisecond);
+}
+
 void BM_CacheSave(benchmark::State& state) {
   const std::string& id = agent_with_context(static_cast<int>(state.range(0)));
   for (auto _ : state)
     state.SetIterationTime(engine().save(id).ms / 1000.0);
   state.counters["file_MB"] = static_cast<double>(engine().save(id).bytes) / 1e6;
 }
-BENCHMARK(BM_CacheSave)
-    ->ArgName("tokens")
-    ->Arg(2048)
-    ->Arg(4096)
-    ->Arg(8192)
-    ->UseManualTime()
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CacheSave)->Apply(cache_sizes);
 
 // Timed: load alone. Afterwards one generation proves the load is used: every
 // saved token must come back as cached, or the "load" silently recomputed.
@@ -201,13 +201,7 @@ void BM_CacheLoad(benchmark::State& state) {
     state.SkipWithError("load was not used: cached tokens below the saved count");
   engine().save(id);  // keep the file in step with the context for the next case
 }
-BENCHMARK(BM_CacheLoad)
-    ->ArgName("tokens")
-    ->Arg(2048)
-    ->Arg(4096)
-    ->Arg(8192)
-    ->UseManualTime()
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CacheLoad)->Apply(cache_sizes);
 
 // KV bytes for one agent holding 1K tokens, and the block padding it pays
 // (1000 tokens, as in the original suite: not a flattering block multiple).

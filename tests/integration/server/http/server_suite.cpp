@@ -1,26 +1,11 @@
 #include "server_suite.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
-#include <random>
 
 namespace sbench::test {
 
 std::unique_ptr<TempDir> ServerSuite::cache_dir_;
 std::unique_ptr<ServerProcess> ServerSuite::server_;
-
-TempDir::TempDir() {
-  std::random_device random;
-  path_ = std::filesystem::temp_directory_path() /
-          ("sbench-http-test-" + std::to_string(getpid()) + "-" + std::to_string(random()));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 std::vector<std::string> tiny_server_args(const std::filesystem::path& cache_dir,
                                           const std::vector<std::string>& extra) {

@@ -9,21 +9,11 @@
 
 #include "http_client.hpp"
 #include "server_process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sbench::test {
 
-// A temporary directory removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ::sbench::testing::TempDir;
 
 // Arguments for a tiny-model server on an ephemeral port with its cache in `cache_dir`.
 std::vector<std::string> tiny_server_args(const std::filesystem::path& cache_dir,

@@ -1,7 +1,6 @@
 #include "unit/server/engine/engine_test_support.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -9,19 +8,6 @@
 namespace sbench::server::testing {
 
 namespace fs = std::filesystem;
-
-TempCacheDir::TempCacheDir() {
-  static std::atomic<int> counter{0};
-  path_ = fs::temp_directory_path() /
-          ("sbench-engine-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::remove_all(path_);
-  fs::create_directories(path_);
-}
-
-TempCacheDir::~TempCacheDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
 
 EngineOptions tiny_options(const fs::path& cache_dir) {
   EngineOptions options;

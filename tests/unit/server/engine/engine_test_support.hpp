@@ -10,21 +10,11 @@
 #include <vector>
 
 #include "sbench/server/engine.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sbench::server::testing {
 
-// A fresh cache folder per test, removed afterwards.
-class TempCacheDir {
- public:
-  TempCacheDir();
-  ~TempCacheDir();
-  TempCacheDir(const TempCacheDir&) = delete;
-  TempCacheDir& operator=(const TempCacheDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempCacheDir = ::sbench::testing::TempDir;
 
 EngineOptions tiny_options(const std::filesystem::path& cache_dir);
 

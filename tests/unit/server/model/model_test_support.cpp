@@ -1,10 +1,8 @@
 #include "model_test_support.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 
 namespace sbench::server::testing {
 
@@ -29,18 +27,6 @@ std::vector<float> forward_one(Model& model, KvBlockPool& pool, TestSequence& se
 
 int argmax(std::span<const float> logits) {
   return static_cast<int>(std::max_element(logits.begin(), logits.end()) - logits.begin());
-}
-
-TempDir::TempDir() {
-  static std::atomic<int> counter{0};
-  dir_ = std::filesystem::temp_directory_path() /
-         ("sbench-model-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::create_directories(dir_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
 }
 
 }  // namespace sbench::server::testing

@@ -8,6 +8,7 @@
 
 #include "sbench/server/kv_block_pool.hpp"
 #include "sbench/server/model.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sbench::server::testing {
 
@@ -27,18 +28,7 @@ std::vector<float> forward_one(Model& model, KvBlockPool& pool, TestSequence& se
 
 int argmax(std::span<const float> logits);
 
-// A fresh directory under the system temp dir, removed on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::filesystem::path path(const std::string& name) const { return dir_ / name; }
-
- private:
-  std::filesystem::path dir_;
-};
+using ::sbench::testing::TempDir;
 
 constexpr int kTestBlockSize = 16;
 constexpr std::size_t kTestPoolBlocks = 256;
