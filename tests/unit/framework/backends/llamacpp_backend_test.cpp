@@ -36,10 +36,7 @@ struct FakeLlamaCpp {
         }) {}
 
   std::unique_ptr<BackendClient> backend() {
-    ServerConfig config;
-    config.backend = Backend::llamacpp;
-    config.url = server.url();
-    return make_backend(config, {{"127.0.0.1", server.port()}, {}});
+    return testing::backend_for(Backend::llamacpp, server);
   }
 
   std::vector<RecordedRequest> requests_to(const std::string& prefix) const {

@@ -25,11 +25,7 @@ Reply ollama_answer(const RecordedRequest& request) {
 }
 
 std::unique_ptr<BackendClient> ollama_backend(const FakeHttpServer& server) {
-  ServerConfig config;
-  config.backend = Backend::ollama;
-  config.model = "llama3.2";
-  config.url = server.url();
-  return make_backend(config, {{"127.0.0.1", server.port()}, {}});
+  return testing::backend_for(Backend::ollama, server, "llama3.2");
 }
 
 TEST(OllamaBackend, NonStreamedCountsAndNanosecondDurations) {

@@ -27,11 +27,7 @@ Reply openai_answer(const RecordedRequest& request) {
 }
 
 std::unique_ptr<BackendClient> openai_backend(const FakeHttpServer& server) {
-  ServerConfig config;
-  config.backend = Backend::openai;
-  config.model = "some-model";
-  config.url = server.url();
-  return make_backend(config, {{"127.0.0.1", server.port()}, {}});
+  return testing::backend_for(Backend::openai, server, "some-model");
 }
 
 TEST(OpenAiBackend, NonStreamedUsageIncludesCachedTokens) {

@@ -139,6 +139,15 @@ Reply streamed_reply(std::string content_type, std::vector<std::string> pieces) 
   return reply;
 }
 
+std::unique_ptr<BackendClient> backend_for(Backend kind, const FakeHttpServer& server,
+                                           std::string model) {
+  ServerConfig config;
+  config.backend = kind;
+  config.model = std::move(model);
+  config.url = server.url();
+  return make_backend(config, {{"127.0.0.1", server.port()}, {}});
+}
+
 GenerateRequest text_request(std::string agent, std::string prompt, bool stream) {
   GenerateRequest request;
   request.agent = std::move(agent);

@@ -3,11 +3,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "sbench/backend.hpp"
 #include "sbench/generation.hpp"
 
 namespace sbench::testing {
@@ -59,6 +61,10 @@ class FakeHttpServer {
 Reply json_reply(std::string body, int status = 200);
 // Pieces 20 ms apart, so each chunk's arrival time is distinct.
 Reply streamed_reply(std::string content_type, std::vector<std::string> pieces);
+
+// The backend of kind `kind` pointed at `server`.
+std::unique_ptr<BackendClient> backend_for(Backend kind, const FakeHttpServer& server,
+                                           std::string model = {});
 
 // A text prompt for `agent` (empty: stateless).
 GenerateRequest text_request(std::string agent, std::string prompt, bool stream = false);
