@@ -1,0 +1,29 @@
+// `sbench`: what happens to results after a run (merge, report, compare).
+#include <iostream>
+
+#include "command.hpp"
+
+namespace sbench::cli {
+
+std::vector<CommandInstaller>& command_installers() {
+  static std::vector<CommandInstaller> installers;
+  return installers;
+}
+
+}  // namespace sbench::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{"semantic-bench results: merge suite results, check targets, report, compare"};
+  app.require_subcommand(1);
+  for (const auto& install : sbench::cli::command_installers())
+    install(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  } catch (const std::exception& error) {
+    std::cerr << "sbench: error: " << error.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
