@@ -58,7 +58,7 @@ struct Sizes {
 
 inline Sizes default_quick_sizes() {
   return {.tokens_per_agent = 64,
-          .agent_counts = {1, 3},
+          .agent_counts = {1, 3, 5},
           .cache_token_counts = {256, 512},
           .memory_agent_counts = {1, 2},
           .iterations = 1,
