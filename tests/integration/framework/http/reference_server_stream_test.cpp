@@ -7,7 +7,7 @@
 
 #include "sbench/http_client.hpp"
 #include "sbench/token_timing.hpp"
-#include "support/server_process.hpp"
+#include "support/spawned_server.hpp"
 
 namespace sbench::http {
 namespace {
@@ -22,9 +22,10 @@ class ReferenceServerStreams : public ::testing::Test {
     cache_dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
                                            ("sbench-http-it-" + std::to_string(::getpid())));
     std::filesystem::create_directories(*cache_dir_);
-    server_ = new testing::ServerProcess({SBENCH_SERVER_BINARY, "--model", "tiny", "--port", "0",
-                                          "--cache-dir", cache_dir_->string()},
-                                         seconds(60));
+    server_ =
+        new ::sbench::testing::SpawnedServer({SBENCH_SERVER_BINARY, "--model", "tiny", "--port",
+                                              "0", "--cache-dir", cache_dir_->string()},
+                                             seconds(60));
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -51,11 +52,11 @@ class ReferenceServerStreams : public ::testing::Test {
     ASSERT_TRUE(created.ok()) << created.error.message;
   }
 
-  static testing::ServerProcess* server_;
+  static ::sbench::testing::SpawnedServer* server_;
   static std::filesystem::path* cache_dir_;
 };
 
-testing::ServerProcess* ReferenceServerStreams::server_ = nullptr;
+::sbench::testing::SpawnedServer* ReferenceServerStreams::server_ = nullptr;
 std::filesystem::path* ReferenceServerStreams::cache_dir_ = nullptr;
 
 // The agent API: one token per event, then an event with usage, then [DONE].

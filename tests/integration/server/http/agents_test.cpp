@@ -45,7 +45,7 @@ TEST_F(Agents, InvalidIdsAreRefused) {
 
 TEST(AgentLimit, AgentsBeyondMaxAgentsAre429) {
   const TempDir cache;
-  ServerProcess limited(tiny_server_args(cache.path(), {"--max-agents", "1"}));
+  SpawnedServer limited(tiny_server_args(cache.path(), {"--max-agents", "1"}));
   HttpClient connection(limited.port());
   EXPECT_EQ(connection.post_json("/v1/agents", {{"id", "first"}}).status, 201);
   const HttpResult refused = connection.post_json("/v1/agents", {{"id", "second"}});

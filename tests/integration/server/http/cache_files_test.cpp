@@ -81,7 +81,7 @@ TEST_F(CacheFiles, CorruptFileIsUnprocessable) {
 TEST_F(CacheFiles, AnotherModelsFileIsUnprocessable) {
   {
     // Same preset, other weights: the fingerprint differs.
-    ServerProcess other(tiny_server_args(cache_dir(), {"--seed", "7"}));
+    SpawnedServer other(tiny_server_args(cache_dir(), {"--seed", "7"}));
     HttpClient other_client(other.port());
     ASSERT_EQ(other_client.post_json("/v1/agents", {{"id", "foreign"}}).status, 201);
     ASSERT_EQ(

@@ -5,13 +5,13 @@
 namespace sbench::test {
 
 std::unique_ptr<TempDir> ServerSuite::cache_dir_;
-std::unique_ptr<ServerProcess> ServerSuite::server_;
+std::unique_ptr<SpawnedServer> ServerSuite::server_;
 
 std::vector<std::string> tiny_server_args(const std::filesystem::path& cache_dir,
                                           const std::vector<std::string>& extra) {
-  std::vector<std::string> args{"--model",   "tiny",        "--port",
-                                "0",         "--cache-dir", cache_dir.string(),
-                                "--threads", "1",           "--no-fsync"};
+  std::vector<std::string> args{
+      SBENCH_SERVER_BINARY, "--model",          "tiny",      "--port", "0",
+      "--cache-dir",        cache_dir.string(), "--threads", "1",      "--no-fsync"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }
@@ -19,7 +19,7 @@ std::vector<std::string> tiny_server_args(const std::filesystem::path& cache_dir
 void ServerSuite::SetUpTestSuite() {
   cache_dir_ = std::make_unique<TempDir>();
   // Short timeouts keep the slow-client and idle-connection tests fast.
-  server_ = std::make_unique<ServerProcess>(tiny_server_args(
+  server_ = std::make_unique<SpawnedServer>(tiny_server_args(
       cache_dir_->path(),
       {"--request-timeout", "1", "--idle-timeout", "2", "--max-body-bytes", "65536"}));
 }

@@ -8,14 +8,15 @@
 #include <vector>
 
 #include "http_client.hpp"
-#include "server_process.hpp"
+#include "support/spawned_server.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sbench::test {
 
+using ::sbench::testing::SpawnedServer;
 using ::sbench::testing::TempDir;
 
-// Arguments for a tiny-model server on an ephemeral port with its cache in `cache_dir`.
+// The command line of a tiny-model server on an ephemeral port with its cache in `cache_dir`.
 std::vector<std::string> tiny_server_args(const std::filesystem::path& cache_dir,
                                           const std::vector<std::string>& extra = {});
 
@@ -27,7 +28,7 @@ class ServerSuite : public ::testing::Test {
   static void TearDownTestSuite();
 
  protected:
-  static ServerProcess& server() { return *server_; }
+  static SpawnedServer& server() { return *server_; }
   static const std::filesystem::path& cache_dir() { return cache_dir_->path(); }
   static HttpClient client() { return HttpClient(server_->port()); }
 
@@ -43,7 +44,7 @@ class ServerSuite : public ::testing::Test {
 
  private:
   static std::unique_ptr<TempDir> cache_dir_;
-  static std::unique_ptr<ServerProcess> server_;
+  static std::unique_ptr<SpawnedServer> server_;
 };
 
 }  // namespace sbench::test

@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 
 TEST(Shutdown, SigtermDuringAStreamExitsZeroPromptly) {
   const TempDir cache;
-  ServerProcess server(tiny_server_args(cache.path()));
+  SpawnedServer server(tiny_server_args(cache.path()));
   HttpClient streaming(server.port());
   ASSERT_EQ(streaming.post_json("/v1/agents", {{"id", "talker"}}).status, 201);
   streaming.send_request(
@@ -43,7 +43,7 @@ TEST(Shutdown, SigtermDuringAStreamExitsZeroPromptly) {
 
 TEST(Shutdown, SigintExitsZero) {
   const TempDir cache;
-  ServerProcess server(tiny_server_args(cache.path()));
+  SpawnedServer server(tiny_server_args(cache.path()));
   server.send_signal(SIGINT);
   EXPECT_EQ(server.wait_for_exit(10s), std::optional<int>(0));
 }
