@@ -1,37 +1,21 @@
 // Runs the built example suite the way users and CTest do.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "support/run_command.hpp"
+
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome run(const std::string& command) {
-  Outcome outcome;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr)
-    return outcome;
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr)
-    outcome.output += buffer.data();
-  const int status = pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
+using Outcome = sbench::testing::CommandResult;
+using sbench::testing::run_command;
 
 Outcome run_suite(const std::string& args) {
-  return run(std::string("'") + SBENCH_EXAMPLE_SUITE + "' " + args);
+  return run_command(std::string("'") + SBENCH_EXAMPLE_SUITE + "' " + args);
 }
 
 std::vector<std::string> lines(const std::string& text) {
@@ -45,7 +29,7 @@ std::vector<std::string> lines(const std::string& text) {
 // Test names of the example suite that `ctest -N <selection>` lists.
 std::vector<std::string> ctest_lists(const std::string& selection) {
   const Outcome listing =
-      run("ctest --test-dir '" + std::string(SBENCH_BUILD_DIR) + "' -N " + selection);
+      run_command("ctest --test-dir '" + std::string(SBENCH_BUILD_DIR) + "' -N " + selection);
   std::vector<std::string> names;
   for (const std::string& line : lines(listing.output)) {
     const auto start = line.find("example_suite.");
@@ -134,8 +118,8 @@ TEST(ExampleSuite, UnknownFlagsAreErrors) {
 }
 
 TEST(ExampleSuite, BadSettingNamesItsSource) {
-  const Outcome bad = run("SEMANTIC_BENCHMARK_SERVER_STARTUP_TIMEOUT_S=abc '" +
-                          std::string(SBENCH_EXAMPLE_SUITE) + "' --list-cases");
+  const Outcome bad = run_command("SEMANTIC_BENCHMARK_SERVER_STARTUP_TIMEOUT_S=abc '" +
+                                  std::string(SBENCH_EXAMPLE_SUITE) + "' --list-cases");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.output.find("environment variable SEMANTIC_BENCHMARK_SERVER_STARTUP_TIMEOUT_S: "
                             "server.startup_timeout_s: expected a positive number, got \"abc\""),
