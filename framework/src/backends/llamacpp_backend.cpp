@@ -224,18 +224,25 @@ GenerateResult LlamaCppBackend::generate_for_agent(const GenerateRequest& reques
   return result;
 }
 
+CacheOperationResult LlamaCppBackend::slot_file_request(int slot, const std::string& agent,
+                                                        const SlotFileAnswer& answer_fields) {
+  auto answer = send_cache_request(
+      server_, slot_request(slot, answer_fields.action, {{"filename", slot_file(agent)}}),
+      answer_fields.cache_action);
+  CacheOperationResult& result = answer.result;
+  result.tokens = optional_field<std::size_t>(answer.body, answer_fields.tokens).value_or(0);
+  result.bytes = optional_field<std::uint64_t>(answer.body, answer_fields.bytes);
+  result.server_ms = optional_field<double>(answer.body.value("timings", nlohmann::json::object()),
+                                            answer_fields.server_ms);
+  return result;
+}
+
 CacheOperationResult LlamaCppBackend::save_agent(const std::string& agent) {
   const auto state = agents_.find(agent);
   if (!state)
     return failed_cache_operation(CacheAction::save, unknown_agent(agent));
-  auto answer = send_cache_request(
-      server_, slot_request(state->slot, "save", {{"filename", slot_file(agent)}}),
-      CacheAction::save);
-  CacheOperationResult& result = answer.result;
-  result.tokens = optional_field<std::size_t>(answer.body, "n_saved").value_or(0);
-  result.bytes = optional_field<std::uint64_t>(answer.body, "n_written");
-  result.server_ms =
-      optional_field<double>(answer.body.value("timings", nlohmann::json::object()), "save_ms");
+  CacheOperationResult result = slot_file_request(
+      state->slot, agent, {CacheAction::save, "save", "n_saved", "n_written", "save_ms"});
   // The slot holds at most -c / -np tokens and silently drops the rest.
   if (result.ok() && result.tokens < state->context_tokens) {
     result.error = "slot " + std::to_string(state->slot) + " saved " +
@@ -259,14 +266,8 @@ CacheOperationResult LlamaCppBackend::load_agent(const std::string& agent) {
   const auto state = agents_.find(agent);
   if (!state)
     return failed_cache_operation(CacheAction::load, unknown_agent(agent));
-  auto answer = send_cache_request(
-      server_, slot_request(state->slot, "restore", {{"filename", slot_file(agent)}}),
-      CacheAction::load);
-  CacheOperationResult& result = answer.result;
-  result.tokens = optional_field<std::size_t>(answer.body, "n_restored").value_or(0);
-  result.bytes = optional_field<std::uint64_t>(answer.body, "n_read");
-  result.server_ms =
-      optional_field<double>(answer.body.value("timings", nlohmann::json::object()), "restore_ms");
+  CacheOperationResult result = slot_file_request(
+      state->slot, agent, {CacheAction::load, "restore", "n_restored", "n_read", "restore_ms"});
   if (result.ok())
     loads_.expect_reuse(agent, result.tokens);
   return result;

@@ -42,6 +42,13 @@ class LlamaCppBackend : public BackendClient {
   // Every slot action carries a JSON body: a bodiless erase hangs the server.
   http::Request slot_request(int slot, std::string_view action, const nlohmann::json& body) const;
   std::string erase_slot(int slot);
+  // Save and restore answer alike, under different field names.
+  struct SlotFileAnswer {
+    CacheAction cache_action;
+    std::string_view action, tokens, bytes, server_ms;
+  };
+  CacheOperationResult slot_file_request(int slot, const std::string& agent,
+                                         const SlotFileAnswer& answer_fields);
 
   ServerConnection server_;
   std::string model_;
