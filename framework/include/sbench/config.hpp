@@ -35,6 +35,9 @@ struct ServerConfig {
   Backend backend = Backend::reference;
   std::string model = "small";
   std::filesystem::path cache_dir;  // empty: a fresh temporary directory per run
+  // The pid of the server at `url`, when it runs on this machine: memory
+  // readings need it. 0: unknown, memory is reported as unavailable.
+  int pid = 0;
 };
 
 struct RunConfig {
@@ -44,6 +47,7 @@ struct RunConfig {
   std::filesystem::path targets;  // empty: no target check
   int repetitions = 1;
   bool fail_on_target_miss = false;
+  bool report = false;  // also write the Markdown and HTML reports
 };
 
 // Problem sizes of the four suites; one set for full runs, one for quick runs.
@@ -52,6 +56,8 @@ struct Sizes {
   std::vector<std::int64_t> agent_counts = {1, 3, 5};                 // batching
   std::vector<std::int64_t> cache_token_counts = {2000, 4000, 8000};  // cache resume
   std::vector<std::int64_t> memory_agent_counts = {1, 5, 10};         // memory
+  int memory_tokens_per_agent = 1000;  // context each agent holds in the memory cases
+  int leak_cycles = 50;                // create/generate/delete cycles of the leak check
   int iterations = 5;
   int warmup_requests = 2;
 };
@@ -61,6 +67,8 @@ inline Sizes default_quick_sizes() {
           .agent_counts = {1, 3, 5},
           .cache_token_counts = {256, 512},
           .memory_agent_counts = {1, 2},
+          .memory_tokens_per_agent = 256,
+          .leak_cycles = 10,
           .iterations = 1,
           .warmup_requests = 1};
 }
@@ -85,14 +93,17 @@ struct ConfigSources {
   std::filesystem::path explicit_file;  // --sbench-config; must exist when given
   std::filesystem::path search_from;    // walked up looking for sbench.toml
   std::filesystem::path fallback_file;  // the source tree's sbench.toml, baked in at build time
-  std::map<std::string, std::string> environment;          // SEMANTIC_BENCHMARK_* only
+  // SEMANTIC_BENCHMARK_* and CI. A set CI (not empty, "0" or "false") turns
+  // run.fail_on_target_miss on by default; the file, environment and flags
+  // still decide over it.
+  std::map<std::string, std::string> environment;
   std::vector<std::pair<std::string, std::string>> flags;  // {"--sbench-model", "tiny"}, in order
 };
 
 // Throws ConfigError.
 Config load_config(const ConfigSources& sources);
 
-// The SEMANTIC_BENCHMARK_* variables of this process.
+// The SEMANTIC_BENCHMARK_* variables of this process, and CI if set.
 std::map<std::string, std::string> benchmark_environment();
 
 // Whether `--flag` is one of ours, and whether it needs a value (booleans

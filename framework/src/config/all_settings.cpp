@@ -56,6 +56,10 @@ void add_size_settings(std::vector<Setting>& s, const std::string& table, Sizes 
       "Context sizes of the cache save/load cases");
   row("memory_agent_counts", SettingKind::positive_integer_list, &Sizes::memory_agent_counts,
       "Agent counts of the memory cases");
+  row("memory_tokens_per_agent", SettingKind::positive_integer, &Sizes::memory_tokens_per_agent,
+      "Context tokens each agent holds in the memory cases");
+  row("leak_cycles", SettingKind::positive_integer, &Sizes::leak_cycles,
+      "Create/generate/delete cycles of the memory leak check");
   row("iterations", SettingKind::positive_integer, &Sizes::iterations,
       "Measured iterations per case");
   row("warmup_requests", SettingKind::non_negative_integer, &Sizes::warmup_requests,
@@ -115,6 +119,12 @@ std::vector<Setting> build_settings() {
        {},
        assigns(server, &ServerConfig::cache_dir),
        "Directory for cache files, substituted for {cache_dir}; empty: a temporary one"},
+      {"server.pid",
+       "server_pid",
+       K::non_negative_integer,
+       {},
+       assigns(server, &ServerConfig::pid),
+       "pid of the server at `url`, for its memory readings; 0: unknown"},
       {"run.quick",
        "quick",
        K::boolean,
@@ -146,6 +156,12 @@ std::vector<Setting> build_settings() {
        {},
        assigns(run, &RunConfig::fail_on_target_miss),
        "Exit non-zero when a target is missed"},
+      {"run.report",
+       "report",
+       K::boolean,
+       {},
+       assigns(run, &RunConfig::report),
+       "Also write the Markdown and HTML reports next to the results file"},
   };
   add_size_settings(s, "sizes", &Config::full_sizes, "full runs");
   add_size_settings(s, "quick", &Config::quick_sizes, "quick runs");

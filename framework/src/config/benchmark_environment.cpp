@@ -12,7 +12,10 @@ std::map<std::string, std::string> benchmark_environment() {
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view assignment(*entry);
     const auto equals = assignment.find('=');
-    if (!assignment.starts_with(prefix) || equals == std::string_view::npos)
+    if (equals == std::string_view::npos)
+      continue;
+    const std::string_view name = assignment.substr(0, equals);
+    if (!name.starts_with(prefix) && name != "CI")
       continue;
     variables.emplace(assignment.substr(0, equals), assignment.substr(equals + 1));
   }

@@ -15,10 +15,18 @@ void apply_text(const detail::Setting& setting, std::string_view text, const std
   setting.assign(config, std::move(*value));
 }
 
+// CI services set CI (GitHub Actions, GitLab, ... say "true"): there a missed
+// target should fail the job unless the project says otherwise.
+bool running_in_ci(const std::map<std::string, std::string>& environment) {
+  const auto ci = environment.find("CI");
+  return ci != environment.end() && !ci->second.empty() && ci->second != "0" &&
+         ci->second != "false";
+}
+
 void apply_environment(const std::map<std::string, std::string>& environment, Config& config) {
   for (const auto& [variable, text] : environment) {
-    if (variable == "SEMANTIC_BENCHMARK_CONFIG")
-      continue;  // chose the file already
+    if (variable == "SEMANTIC_BENCHMARK_CONFIG" || variable == "CI")
+      continue;  // chose the file, or a default, already
     const std::string origin = "environment variable " + variable;
     const detail::Setting* setting = detail::find_setting_by_environment_variable(variable);
     if (setting == nullptr)
@@ -41,6 +49,7 @@ void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, 
 
 Config load_config(const ConfigSources& sources) {
   Config config;
+  config.run.fail_on_target_miss = running_in_ci(sources.environment);
   if (const std::filesystem::path file = detail::locate_config_file(sources); !file.empty()) {
     detail::apply_config_file(file, config);
   }

@@ -11,6 +11,12 @@ namespace {
 
 constexpr std::string_view config_file_flag = "--sbench-config";
 constexpr std::string_view markers_setting_flag = "--sbench-markers";
+// The spelling users know from the original suite, for run.fail_on_target_miss.
+constexpr std::string_view fail_on_miss_flag = "--fail-on-target-miss";
+constexpr std::string_view fail_on_miss_setting_flag = "--sbench-fail-on-target-miss";
+// The original suite's --benchmark-report, for run.report.
+constexpr std::string_view report_flag = "--benchmark-report";
+constexpr std::string_view report_setting_flag = "--sbench-report";
 
 struct FlagWithValue {
   std::string name;
@@ -53,6 +59,10 @@ SuiteCommandLine parse_command_line(int argc, const char* const* argv) {
     if (arg == "-m" || flag.name == "--markers") {
       const std::string expression = flag.value ? *flag.value : args.value_for(std::string(arg));
       line.config_flags.emplace_back(markers_setting_flag, expression);
+    } else if (flag.name == fail_on_miss_flag) {
+      line.config_flags.emplace_back(fail_on_miss_setting_flag, flag.value.value_or("true"));
+    } else if (flag.name == report_flag) {
+      line.config_flags.emplace_back(report_setting_flag, flag.value.value_or("true"));
     } else if (arg == "--list-cases") {
       line.list_cases = true;
     } else if (arg == "--help" || arg == "-h") {
@@ -78,6 +88,10 @@ std::string command_line_help() {
   return "semantic-bench suite. Our flags (every other flag goes to Google Benchmark):\n"
          "  -m EXPR, --markers=EXPR\n"
          "      Run the cases whose markers match EXPR, e.g. \"benchmark and not slow\"\n"
+         "  --fail-on-target-miss[=BOOL]\n"
+         "      Same as --sbench-fail-on-target-miss\n"
+         "  --benchmark-report[=BOOL]\n"
+         "      Same as --sbench-report: also write the Markdown and HTML reports\n"
          "  --list-cases\n"
          "      Print one line per case instance: name<TAB>marker,marker\n"
          "  --sbench-config=FILE\n"

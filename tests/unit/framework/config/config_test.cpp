@@ -88,6 +88,18 @@ TEST_F(ConfigTest, QuickSelectsQuickSizes) {
   EXPECT_FALSE(load_config(sources).run.quick);
 }
 
+TEST_F(ConfigTest, MemorySizesHaveQuickDefaultsAndComeFromFileAndEnvironment) {
+  write_config("[sizes]\nmemory_tokens_per_agent = 700\n");
+  ConfigSources sources;
+  sources.search_from = dir_;
+  sources.environment = {{"SEMANTIC_BENCHMARK_SIZES_LEAK_CYCLES", "20"}};
+  const Config config = load_config(sources);
+  EXPECT_EQ(config.full_sizes.memory_tokens_per_agent, 700);
+  EXPECT_EQ(config.full_sizes.leak_cycles, 20);
+  EXPECT_EQ(config.quick_sizes.memory_tokens_per_agent, 256);
+  EXPECT_EQ(config.quick_sizes.leak_cycles, 10);
+}
+
 TEST_F(ConfigTest, ListsAndTablesFromTheCommandLineAreTomlInlineValues) {
   ConfigSources sources;
   sources.flags = {{"--sbench-server-command", R"(["llama-server", "--port", "{port}"])"},
@@ -202,6 +214,34 @@ TEST_F(ConfigTest, MissingExplicitFileIsAnError) {
   sources.environment = {{"SEMANTIC_BENCHMARK_CONFIG", (dir_ / "absent.toml").string()}};
   EXPECT_EQ(load_error(sources), "environment variable SEMANTIC_BENCHMARK_CONFIG: config file " +
                                      (dir_ / "absent.toml").string() + " does not exist");
+}
+
+TEST_F(ConfigTest, CiTurnsFailOnTargetMissOnByDefault) {
+  ConfigSources sources;
+  EXPECT_FALSE(load_config(sources).run.fail_on_target_miss);
+  for (const char* off : {"", "0", "false"}) {
+    sources.environment = {{"CI", off}};
+    EXPECT_FALSE(load_config(sources).run.fail_on_target_miss) << "CI=" << off;
+  }
+  for (const char* on : {"true", "1", "yes"}) {
+    sources.environment = {{"CI", on}};
+    EXPECT_TRUE(load_config(sources).run.fail_on_target_miss) << "CI=" << on;
+  }
+}
+
+TEST_F(ConfigTest, FileEnvironmentAndFlagOverrideTheCiDefault) {
+  ConfigSources sources;
+  sources.environment = {{"CI", "true"}};
+  sources.explicit_file = write_config("[run]\nfail_on_target_miss = false\n");
+  EXPECT_FALSE(load_config(sources).run.fail_on_target_miss);
+
+  write_config("");
+  sources.environment["SEMANTIC_BENCHMARK_FAIL_ON_TARGET_MISS"] = "0";
+  EXPECT_FALSE(load_config(sources).run.fail_on_target_miss);
+
+  sources.environment = {{"CI", "true"}};
+  sources.flags = {{"--sbench-fail-on-target-miss", "false"}};
+  EXPECT_FALSE(load_config(sources).run.fail_on_target_miss);
 }
 
 TEST(ConfigFlags, KnowsOurFlagsAndWhichTakeValues) {

@@ -1,0 +1,107 @@
+// `sbench report`: the Markdown and HTML reports of a results file.
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "sbench/reporters/report.hpp"
+#include "sbench/reporters/report_files.hpp"
+#include "sbench/reporters/results_document.hpp"
+
+namespace sbench::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kExitUsage = 2;  // bad input: missing, not JSON, wrong schema, bad config
+constexpr int kExitWriteFailed = 1;
+
+struct ReportOptions {
+  std::string results;
+  std::string config_file;
+  std::string markdown;  // "" with the flag given: next to the results file; "-": stdout
+  std::string html;
+  CLI::Option* markdown_flag = nullptr;
+  CLI::Option* html_flag = nullptr;
+};
+
+class WriteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+void write(const std::string& requested, const fs::path& fallback, const fs::path& results,
+           const std::string& text) {
+  if (requested == "-") {
+    std::cout << text;
+    return;
+  }
+  const fs::path file = requested.empty() ? fallback : fs::path(requested);
+  std::error_code error;
+  if (fs::equivalent(file, results, error))
+    throw std::invalid_argument("refusing to overwrite the results file " + results.string() +
+                                " with a report (put the results file first or use --html=FILE)");
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out)
+    throw WriteError("cannot write " + file.string());
+  std::cerr << "Wrote " << file.string() << "\n";
+}
+
+int report(const ReportOptions& options) {
+  const fs::path results = options.results.empty()
+                               ? reporters::configured_results_file(options.config_file)
+                               : fs::path(options.results);
+  const nlohmann::json document = reporters::read_results_document(results);
+  const bool markdown = options.markdown_flag->count() > 0;
+  const bool html = options.html_flag->count() > 0;
+  // Neither flag: both reports, side by side with the results.
+  if (markdown || !html)
+    write(options.markdown, reporters::report_file(results, ".md"), results,
+          reporters::markdown_report(document));
+  if (html || !markdown)
+    write(options.html, reporters::report_file(results, ".html"), results,
+          reporters::html_report(document));
+  return 0;
+}
+
+int run_reporting_errors(const ReportOptions& options) {
+  try {
+    return report(options);
+  } catch (const WriteError& error) {
+    std::cerr << "sbench report: error: " << error.what() << "\n";
+    return kExitWriteFailed;
+  } catch (const std::exception& error) {
+    // ResultsDocumentError, ConfigError, a report path that is the input.
+    std::cerr << "sbench report: error: " << error.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+const RegisterCommand registered([](CLI::App& app) {
+  CLI::App* command = app.add_subcommand(
+      "report",
+      "Write the Markdown and HTML reports of a results file (both unless one is asked for)");
+  auto options = std::make_shared<ReportOptions>();
+  command->add_option("results", options->results,
+                      "Results file (default: run.output as the suites would write it)");
+  command->add_option("--config", options->config_file,
+                      "sbench.toml that names the default results file");
+  options->markdown_flag =
+      command
+          ->add_option("--markdown", options->markdown,
+                       "Write the Markdown report [to FILE, '-' for stdout; default "
+                       "<results>_report.md]")
+          ->expected(0, 1);
+  options->html_flag = command
+                           ->add_option("--html", options->html,
+                                        "Write the HTML report [to FILE, '-' for stdout; default "
+                                        "<results>_report.html]")
+                           ->expected(0, 1);
+  command->callback([options] { throw CLI::RuntimeError(run_reporting_errors(*options)); });
+});
+
+}  // namespace
+}  // namespace sbench::cli

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "sbench/agent_cache.hpp"
+#include "sbench/backend.hpp"
+#include "sbench/backend_capability.hpp"
+#include "sbench/config.hpp"
+#include "sbench/fixtures.hpp"
+#include "sbench/generation.hpp"
+#include "sbench/server_fixture.hpp"
+
+namespace sbench::suites {
+
+// What a server-facing case works with.
+struct CaseSession {
+  const Config& config;
+  const Sizes& sizes;
+  ServerFixture& server;
+  BackendClient& backend;
+};
+
+// The start of every server-facing case: the shared server (started on first
+// use), reset so the previous case's contexts never slow this one, then
+// `sizes.warmup_requests` unmeasured requests (DESIGN rule 5).
+CaseSession start_case(Fixtures& fixtures);
+
+// A generation of `tokens` tokens on a throwaway agent, not measured.
+void warm_up(BackendClient& backend, int requests, int tokens = 8);
+
+// For .tune(): run the configured number of measured iterations.
+void iterations_from_sizes(benchmark::internal::Benchmark& benchmark, const Config& config);
+
+// Throws sbench::Skip with the reason when the backend lacks `capability`.
+void require_capability(const BackendClient& backend, Capability capability);
+
+// Each throws std::runtime_error "<what>: <error>" for a failed operation,
+// which the framework reports as the case's error.
+void require_ok(const std::string& error, const std::string& what);
+const TokenUsage& require_usage(const GenerateResult& result, const std::string& agent);
+void require_ok(const CacheOperationResult& result, const std::string& agent);
+
+}  // namespace sbench::suites

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "sbench/suite.hpp"
+
+namespace sbench::reporters {
+
+inline constexpr int results_schema_version = 1;
+
+// One run of a suite executable, as its part file records it.
+struct SuiteInvocation {
+  std::string suite;
+  std::filesystem::path executable;
+  std::chrono::system_clock::time_point started;
+  std::chrono::system_clock::time_point finished;
+  int exit_code = 0;
+};
+
+// The results document of one suite invocation (docs/RESULTS.md). Its
+// "targets" is null: targets are checked on the merged document.
+nlohmann::json part_document(const SuiteOutcome& outcome, const SuiteInvocation& invocation);
+
+// Where parts of `output` live: results.json -> results.parts/.
+std::filesystem::path parts_directory(const std::filesystem::path& output);
+
+// <parts>/<suite>.<pid>.<unix-ms>.json: unique per process and time.
+std::filesystem::path part_file_path(const std::filesystem::path& parts_dir,
+                                     const SuiteInvocation& invocation);
+
+}  // namespace sbench::reporters

@@ -1,0 +1,33 @@
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "sbench/reporters/results_document.hpp"
+
+namespace sbench::reporters {
+
+nlohmann::json read_results_document(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error))
+    throw ResultsDocumentError("results file " + name + " does not exist or is not a file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw ResultsDocumentError("cannot read results file " + name);
+  nlohmann::json document = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded())
+    throw ResultsDocumentError(name + " is not valid JSON");
+  if (!document.is_object())
+    throw ResultsDocumentError(name + ": expected a JSON object at the top level");
+  const auto version = document.find("schema_version");
+  if (version == document.end())
+    throw ResultsDocumentError(name + ": no schema_version; not a semantic-bench results file");
+  if (!version->is_number_integer() || version->get<int>() != kResultsSchemaVersion) {
+    throw ResultsDocumentError(name + ": schema_version is " + version->dump() + ", expected " +
+                               std::to_string(kResultsSchemaVersion));
+  }
+  if (const auto cases = document.find("cases"); cases == document.end() || !cases->is_array())
+    throw ResultsDocumentError(name + ": \"cases\" must be an array");
+  return document;
+}
+
+}  // namespace sbench::reporters

@@ -1,0 +1,46 @@
+#include "sbench/reporters/config_json.hpp"
+
+namespace sbench::reporters {
+namespace {
+
+nlohmann::json sizes_json(const Sizes& sizes) {
+  return {{"tokens_per_agent", sizes.tokens_per_agent},
+          {"agent_counts", sizes.agent_counts},
+          {"cache_token_counts", sizes.cache_token_counts},
+          {"memory_agent_counts", sizes.memory_agent_counts},
+          {"memory_tokens_per_agent", sizes.memory_tokens_per_agent},
+          {"leak_cycles", sizes.leak_cycles},
+          {"iterations", sizes.iterations},
+          {"warmup_requests", sizes.warmup_requests}};
+}
+
+}  // namespace
+
+nlohmann::json config_to_json(const Config& config) {
+  nlohmann::json markers = nlohmann::json::object();
+  for (const auto& [name, description] : config.markers)
+    markers[name] = description;
+  const ServerConfig& server = config.server;
+  const RunConfig& run = config.run;
+  return {{"markers", markers},
+          {"server",
+           {{"command", server.command},
+            {"url", server.url},
+            {"health_path", server.health_path},
+            {"startup_timeout_s", server.startup_timeout_s},
+            {"env", server.env},
+            {"backend", to_string(server.backend)},
+            {"model", server.model},
+            {"cache_dir", server.cache_dir.string()}}},
+          {"run",
+           {{"quick", run.quick},
+            {"markers", run.markers},
+            {"output", run.output.string()},
+            {"targets", run.targets.string()},
+            {"repetitions", run.repetitions},
+            {"fail_on_target_miss", run.fail_on_target_miss}}},
+          {"sizes", sizes_json(config.full_sizes)},
+          {"quick", sizes_json(config.quick_sizes)}};
+}
+
+}  // namespace sbench::reporters
