@@ -1,7 +1,7 @@
 # sbench_add_suite(NAME <name> SOURCES <file>... [LIBS <target>...])
 #
-# Builds one suite executable and registers each of its case instances as a
-# CTest test labelled with the case's markers, so `ctest -L benchmark -LE slow`
+# Builds one suite executable and registers each of its cases as a CTest test
+# (all its instances, in one process) labelled with the case's markers, so `ctest -L benchmark -LE slow`
 # selects what `-m "benchmark and not slow"` would. Like gtest_discover_tests
 # (POST_BUILD mode): after each build the executable lists its cases and a
 # generated script declares the tests, which ctest includes.

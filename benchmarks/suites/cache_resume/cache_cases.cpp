@@ -31,6 +31,7 @@ double cold_ttft_ms(sbench::BackendClient& backend, int tokens) {
   request.prompt = sbench::PromptTokens{tokens};
   request.max_tokens = 1;
   request.stream = true;
+  request.timeout = sbench::suites::prefill_timeout(tokens);
   const sbench::GenerateResult result = backend.generate(request);
   sbench::suites::require_usage(result, request.agent);
   sbench::suites::delete_agents(backend, agent);

@@ -98,11 +98,16 @@ ConcurrentGenerations run_agent_batch(BackendClient& backend, int agents, int to
   return batch;
 }
 
+std::chrono::milliseconds prefill_timeout(int prompt_tokens) {
+  return std::chrono::seconds(60) + std::chrono::milliseconds(50) * prompt_tokens;
+}
+
 void fill_agents(BackendClient& backend, std::span<const std::string> agents, int tokens) {
   const int generated = std::clamp(tokens / 2, 1, kFillGeneratedTokens);
   GenerateRequest shape;
   shape.prompt = PromptTokens{tokens - generated};
   shape.max_tokens = generated;
+  shape.timeout = prefill_timeout(tokens);
   const ConcurrentGenerations fill = generate_concurrently(backend, agents, shape);
   for (std::size_t i = 0; i < agents.size(); ++i) {
     const TokenUsage& usage = *fill.results[i].usage;

@@ -51,7 +51,7 @@ void skip(benchmark::State& state, std::string_view reason);
 bool is_skip_message(std::string_view message);
 
 // One argument axis; several axes expand to their cartesian product, one
-// Google Benchmark instance (and one CTest test) per combination.
+// Google Benchmark instance per combination (the case is one CTest test).
 struct CaseAxis {
   std::string name;
   std::function<std::vector<std::int64_t>(const Config&)> values;

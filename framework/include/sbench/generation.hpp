@@ -31,6 +31,10 @@ struct GenerateRequest {
   std::uint64_t seed = 0;
   // Latency starts here (DESIGN rule 2); the epoch means "now".
   std::chrono::steady_clock::time_point scheduled{};
+  // Bounds both the silence before the first byte and the whole answer; a
+  // long prompt's prefill sends nothing for a long time. 0: the HTTP
+  // client's defaults (30 s of silence, 120 s in all).
+  std::chrono::milliseconds timeout{0};
 };
 
 // Token counts as the server reports them (DESIGN rule 4), never chunk counts.

@@ -2,6 +2,14 @@
 
 namespace sbench::detail {
 
+void schedule_call(http::Request& call, const GenerateRequest& request) {
+  call.scheduled_send = request.scheduled;
+  if (request.timeout.count() > 0) {
+    call.timeouts.idle = request.timeout;
+    call.timeouts.total = request.timeout;
+  }
+}
+
 void time_generation(GenerateResult& result, const http::Response& response,
                      std::span<const stats::TokenChunk> chunks) {
   result.request_timing = response.timing;

@@ -3,9 +3,13 @@
 #include <span>
 
 #include "sbench/generation.hpp"
+#include "sbench/http_request.hpp"
 #include "sbench/http_response.hpp"
 
 namespace sbench::detail {
+
+// The request's schedule and timeout on the HTTP call that carries it.
+void schedule_call(http::Request& call, const GenerateRequest& request);
 
 // Fills the result's request and token timing from the response and the
 // streamed chunks (none for a non-streamed answer); the token count comes

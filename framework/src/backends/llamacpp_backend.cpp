@@ -188,7 +188,7 @@ GenerateResult LlamaCppBackend::generate_for_agent(const GenerateRequest& reques
     call.expect = http::Expect::event_stream;
     call.is_final_event = is_last_event;
   }
-  call.scheduled_send = request.scheduled;
+  schedule_call(call, request);
   const http::Response response = server_.send(call);
   GenerateResult result;
   if (!response.ok()) {

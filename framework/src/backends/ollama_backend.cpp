@@ -109,7 +109,7 @@ GenerateResult OllamaBackend::generate(const GenerateRequest& request) {
   }
   http::Request call =
       http::post_json("/api/generate", request_body(request, model_, context).dump());
-  call.scheduled_send = request.scheduled;
+  schedule_call(call, request);
   auto lines = std::make_shared<NdjsonLines>();
   if (request.stream) {
     call.expect = http::Expect::anything;  // application/x-ndjson

@@ -96,7 +96,7 @@ GenerateResult complete(ServerConnection& server, const GenerateRequest& request
   const std::string body = request_body(request, model, std::move(prompt)).dump();
   http::Request call = request.stream ? http::post_json_stream("/v1/completions", body)
                                       : http::post_json("/v1/completions", body);
-  call.scheduled_send = request.scheduled;
+  schedule_call(call, request);
   const http::Response response = server.send(call);
   GenerateResult result;
   if (!response.ok()) {

@@ -117,7 +117,7 @@ GenerateResult ReferenceBackend::generate_for_agent(const GenerateRequest& reque
   const std::string body = generate_body(request).dump();
   http::Request call =
       request.stream ? http::post_json_stream(target, body) : http::post_json(target, body);
-  call.scheduled_send = request.scheduled;
+  schedule_call(call, request);
   const http::Response response = server_.send(call);
   GenerateResult result;
   if (!response.ok()) {

@@ -53,6 +53,11 @@ ConcurrentGenerations generate_concurrently(BackendClient& backend,
 // time: created before and deleted after, so only the generation is timed.
 ConcurrentGenerations run_agent_batch(BackendClient& backend, int agents, int tokens);
 
+// A wait long enough for the server to prefill `prompt_tokens`, even at a
+// slow 20 tokens/s on a busy machine, so a long context is never cut off by
+// the HTTP client's default 30 s of silence.
+std::chrono::milliseconds prefill_timeout(int prompt_tokens);
+
 // Brings each (existing, empty) agent's context to exactly `tokens` tokens:
 // a synthetic prompt of all but a few, the rest generated. The agents are
 // filled concurrently so the server batches their prefill.
