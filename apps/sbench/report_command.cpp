@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "sbench/config.hpp"
 #include "sbench/reporters/report.hpp"
 #include "sbench/reporters/report_files.hpp"
 #include "sbench/reporters/results_document.hpp"
@@ -52,7 +53,7 @@ void write(const std::string& requested, const fs::path& fallback, const fs::pat
 
 int report(const ReportOptions& options) {
   const fs::path results = options.results.empty()
-                               ? reporters::configured_results_file(options.config_file)
+                               ? load_project_config(options.config_file).run.output
                                : fs::path(options.results);
   const nlohmann::json document = reporters::read_results_document(results);
   const bool markdown = options.markdown_flag->count() > 0;

@@ -2,8 +2,8 @@
 
 #include <iostream>
 
+#include "sbench/config.hpp"
 #include "sbench/reporters/atomic_file.hpp"
-#include "sbench/reporters/cli_config.hpp"
 #include "sbench/reporters/exit_codes.hpp"
 #include "sbench/reporters/targets.hpp"
 
@@ -26,7 +26,7 @@ Config ResultsOptions::load() const {
     flags.emplace_back("--sbench-targets", targets);
   if (fail_on_target_miss)
     flags.emplace_back("--sbench-fail-on-target-miss", "true");
-  return reporters::load_cli_config(config_file, flags);
+  return load_project_config(config_file, flags);
 }
 
 int run_reporting_errors(const std::function<int()>& body) {

@@ -62,7 +62,7 @@ SUITE_SERVER_CASE(cache_load_time_ms, "benchmark")
     });
 
 // Loading a saved context and generating `tokens_per_agent` tokens from it.
-SUITE_SERVER_CASE(generation_with_cache_sec, "benchmark")
+SUITE_SERVER_CASE(generation_with_cache_sec, "benchmark", "slow")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
       const auto saved = saved_agent(session);

@@ -103,6 +103,13 @@ struct ConfigSources {
 // Throws ConfigError.
 Config load_config(const ConfigSources& sources);
 
+// The project's settings as a suite or `sbench` sees them: `explicit_file` if
+// given, else the sbench.toml found from the current directory up, else the
+// source tree's; the SEMANTIC_BENCHMARK_* environment and then `flags` over
+// it. Throws ConfigError.
+Config load_project_config(const std::filesystem::path& explicit_file,
+                           const std::vector<std::pair<std::string, std::string>>& flags = {});
+
 // The SEMANTIC_BENCHMARK_* variables of this process, and CI if set.
 std::map<std::string, std::string> benchmark_environment();
 

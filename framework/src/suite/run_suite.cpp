@@ -15,16 +15,6 @@ namespace {
 
 using namespace detail;
 
-Config load_suite_config(const SuiteCommandLine& line) {
-  ConfigSources sources;
-  sources.explicit_file = line.config_file;
-  sources.search_from = std::filesystem::current_path();
-  sources.fallback_file = SBENCH_SOURCE_CONFIG_FILE;
-  sources.environment = benchmark_environment();
-  sources.flags = line.config_flags;
-  return load_config(sources);
-}
-
 MarkerExpression marker_selection(const Config& config) {
   MarkerExpression selection = MarkerExpression::parse(config.run.markers);
   MarkerSet declared;
@@ -114,7 +104,7 @@ int run_suite(int argc, char** argv, const SuiteHooks& hooks) {
       benchmark::PrintDefaultHelp();
       return exit_ok;
     }
-    const Config config = load_suite_config(line);
+    const Config config = load_project_config(line.config_file, line.config_flags);
     return run_cases(line, config, hooks);
   } catch (const std::exception& error) {
     std::cerr << "sbench: error: " << error.what() << "\n";

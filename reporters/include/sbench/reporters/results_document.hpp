@@ -19,10 +19,4 @@ inline constexpr int kResultsSchemaVersion = 1;
 // Reads a benchmark_results.json (or part) document. Throws ResultsDocumentError.
 nlohmann::json read_results_document(const std::filesystem::path& file);
 
-// Where the suites write their merged results: run.output from
-// `config_file` if given, else the sbench.toml found from the current
-// directory up, else the source tree's; the SEMANTIC_BENCHMARK_* environment
-// over it. Throws sbench::ConfigError.
-std::filesystem::path configured_results_file(const std::filesystem::path& config_file = {});
-
 }  // namespace sbench::reporters

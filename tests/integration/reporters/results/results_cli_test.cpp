@@ -1,13 +1,11 @@
 // A results file as a suite writes it, validated against the schema, and the
 // `sbench` commands run on it as a user would.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <fstream>
 
 #include "sbench/reporters/results_finisher.hpp"
+#include "support/run_command.hpp"
 #include "support/sample_suite_outcome.hpp"
 #include "support/temp_dir.hpp"
 
@@ -16,23 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;
-};
-
-Outcome run(const std::string& command) {
-  Outcome outcome;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr)
-    return outcome;
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr)
-    outcome.output += buffer.data();
-  const int status = ::pclose(pipe);
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return outcome;
-}
+using Outcome = sbench::testing::CommandResult;
+const auto run = sbench::testing::run_command;
 
 bool have_jsonschema() {
   return run("python3 -c 'import jsonschema'").exit_code == 0;
