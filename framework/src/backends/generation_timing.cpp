@@ -1,5 +1,7 @@
 #include "generation_timing.hpp"
 
+#include "server_connection.hpp"
+
 namespace sbench::detail {
 
 void schedule_call(http::Request& call, const GenerateRequest& request) {
@@ -8,6 +10,16 @@ void schedule_call(http::Request& call, const GenerateRequest& request) {
     call.timeouts.idle = request.timeout;
     call.timeouts.total = request.timeout;
   }
+}
+
+std::optional<GenerateResult> failed_generation(const http::Request& call,
+                                                const http::Response& response) {
+  if (response.ok())
+    return std::nullopt;
+  GenerateResult result;
+  result.error = describe_failure(call, response);
+  result.request_timing = response.timing;
+  return result;
 }
 
 void time_generation(GenerateResult& result, const http::Response& response,

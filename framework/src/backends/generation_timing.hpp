@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <span>
 
 #include "sbench/generation.hpp"
@@ -10,6 +11,11 @@ namespace sbench::detail {
 
 // The request's schedule and timeout on the HTTP call that carries it.
 void schedule_call(http::Request& call, const GenerateRequest& request);
+
+// The result of a generation whose call got no usable answer (the error
+// says why), or nullopt when the response is fine to parse.
+std::optional<GenerateResult> failed_generation(const http::Request& call,
+                                                const http::Response& response);
 
 // Fills the result's request and token timing from the response and the
 // streamed chunks (none for a non-streamed answer); the token count comes

@@ -190,12 +190,9 @@ GenerateResult LlamaCppBackend::generate_for_agent(const GenerateRequest& reques
   }
   schedule_call(call, request);
   const http::Response response = server_.send(call);
+  if (auto failed = failed_generation(call, response))
+    return *failed;
   GenerateResult result;
-  if (!response.ok()) {
-    result.error = describe_failure(call, response);
-    result.request_timing = response.timing;
-    return result;
-  }
   nlohmann::json final_answer = nlohmann::json::object();
   std::vector<int> generated;
   if (request.stream) {

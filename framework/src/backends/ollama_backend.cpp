@@ -118,12 +118,9 @@ GenerateResult OllamaBackend::generate(const GenerateRequest& request) {
     };
   }
   const http::Response response = server_.send(call);
+  if (auto failed = failed_generation(call, response))
+    return *failed;
   GenerateResult result;
-  if (!response.ok()) {
-    result.error = describe_failure(call, response);
-    result.request_timing = response.timing;
-    return result;
-  }
   nlohmann::json final_answer;
   if (request.stream) {
     final_answer = read_stream(response, *lines, result);

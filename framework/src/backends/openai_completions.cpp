@@ -98,12 +98,9 @@ GenerateResult complete(ServerConnection& server, const GenerateRequest& request
                                       : http::post_json("/v1/completions", body);
   schedule_call(call, request);
   const http::Response response = server.send(call);
+  if (auto failed = failed_generation(call, response))
+    return *failed;
   GenerateResult result;
-  if (!response.ok()) {
-    result.error = describe_failure(call, response);
-    result.request_timing = response.timing;
-    return result;
-  }
   if (request.stream)
     read_stream(response, result);
   else

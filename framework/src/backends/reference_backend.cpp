@@ -119,12 +119,9 @@ GenerateResult ReferenceBackend::generate_for_agent(const GenerateRequest& reque
       request.stream ? http::post_json_stream(target, body) : http::post_json(target, body);
   schedule_call(call, request);
   const http::Response response = server_.send(call);
+  if (auto failed = failed_generation(call, response))
+    return *failed;
   GenerateResult result;
-  if (!response.ok()) {
-    result.error = describe_failure(call, response);
-    result.request_timing = response.timing;
-    return result;
-  }
   if (request.stream) {
     read_stream(response, result);
   } else {
