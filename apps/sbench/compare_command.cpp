@@ -6,13 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "results_options.hpp"
 #include "sbench/reporters/compare.hpp"
 #include "sbench/reporters/results_document.hpp"
 
 namespace sbench::cli {
 namespace {
-
-constexpr int kExitUsage = 2;
 
 struct CompareOptions {
   std::string base;
@@ -54,16 +53,6 @@ int compare(const CompareOptions& options) {
   return regressions.empty() ? 0 : reporters::kExitRegression;
 }
 
-int run_reporting_errors(const CompareOptions& options) {
-  try {
-    return compare(options);
-  } catch (const std::exception& error) {
-    // ResultsDocumentError or a bad --fail spec.
-    std::cerr << "sbench compare: error: " << error.what() << "\n";
-    return kExitUsage;
-  }
-}
-
 const RegisterCommand registered([](CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "compare",
@@ -79,7 +68,9 @@ const RegisterCommand registered([](CLI::App& app) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command->add_option("--format", options->format, "table (default) or json")
       ->check(CLI::IsMember({"table", "json"}));
-  command->callback([options] { throw CLI::RuntimeError(run_reporting_errors(*options)); });
+  command->callback([options] {
+    throw CLI::RuntimeError(run_reporting_errors([&] { return compare(*options); }));
+  });
 });
 
 }  // namespace

@@ -1,11 +1,12 @@
 // `sbench report`: the Markdown and HTML reports of a results file.
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "results_options.hpp"
 #include "sbench/config.hpp"
+#include "sbench/reporters/atomic_file.hpp"
 #include "sbench/reporters/report.hpp"
 #include "sbench/reporters/report_files.hpp"
 #include "sbench/reporters/results_document.hpp"
@@ -15,9 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kExitUsage = 2;  // bad input: missing, not JSON, wrong schema, bad config
-constexpr int kExitWriteFailed = 1;
-
 struct ReportOptions {
   std::string results;
   std::string config_file;
@@ -25,11 +23,6 @@ struct ReportOptions {
   std::string html;
   CLI::Option* markdown_flag = nullptr;
   CLI::Option* html_flag = nullptr;
-};
-
-class WriteError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 void write(const std::string& requested, const fs::path& fallback, const fs::path& results,
@@ -43,11 +36,7 @@ void write(const std::string& requested, const fs::path& fallback, const fs::pat
   if (fs::equivalent(file, results, error))
     throw std::invalid_argument("refusing to overwrite the results file " + results.string() +
                                 " with a report (put the results file first or use --html=FILE)");
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out)
-    throw WriteError("cannot write " + file.string());
+  reporters::write_file_atomically(file, text);
   std::cerr << "Wrote " << file.string() << "\n";
 }
 
@@ -66,19 +55,6 @@ int report(const ReportOptions& options) {
     write(options.html, reporters::report_file(results, ".html"), results,
           reporters::html_report(document));
   return 0;
-}
-
-int run_reporting_errors(const ReportOptions& options) {
-  try {
-    return report(options);
-  } catch (const WriteError& error) {
-    std::cerr << "sbench report: error: " << error.what() << "\n";
-    return kExitWriteFailed;
-  } catch (const std::exception& error) {
-    // ResultsDocumentError, ConfigError, a report path that is the input.
-    std::cerr << "sbench report: error: " << error.what() << "\n";
-    return kExitUsage;
-  }
 }
 
 const RegisterCommand registered([](CLI::App& app) {
@@ -101,7 +77,9 @@ const RegisterCommand registered([](CLI::App& app) {
                                         "Write the HTML report [to FILE, '-' for stdout; default "
                                         "<results>_report.html]")
                            ->expected(0, 1);
-  command->callback([options] { throw CLI::RuntimeError(run_reporting_errors(*options)); });
+  command->callback([options] {
+    throw CLI::RuntimeError(run_reporting_errors([&] { return report(*options); }));
+  });
 });
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include "sbench/config.hpp"
 #include "sbench/reporters/atomic_file.hpp"
 #include "sbench/reporters/exit_codes.hpp"
-#include "sbench/reporters/targets.hpp"
 
 namespace sbench::cli {
 
@@ -32,15 +31,13 @@ Config ResultsOptions::load() const {
 int run_reporting_errors(const std::function<int()>& body) {
   try {
     return body();
-  } catch (const ConfigError& error) {
-    std::cerr << "sbench: error: " << error.what() << "\n";
-    return reporters::exit_usage;
-  } catch (const reporters::TargetsError& error) {
-    std::cerr << "sbench: error: " << error.what() << "\n";
-    return reporters::exit_usage;
   } catch (const reporters::ResultsError& error) {
     std::cerr << "sbench: error: " << error.what() << "\n";
     return reporters::exit_error;
+  } catch (const std::exception& error) {
+    // Bad config, targets file, results document or option value.
+    std::cerr << "sbench: error: " << error.what() << "\n";
+    return reporters::exit_usage;
   }
 }
 
