@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -22,6 +23,13 @@ enum class Backend { reference, llamacpp, openai, ollama };
 
 std::string_view to_string(Backend backend);
 
+// Which of a server's generation APIs a backend drives: its own (`native`:
+// sbench-server's agent API, llama.cpp's /completion, Ollama's /api/generate),
+// OpenAI's Chat Completions or its (legacy) Completions.
+enum class ServerApi { native, chat, completions };
+
+std::string_view to_string(ServerApi api);
+
 // How the suite reaches the server under test. Either `url` (an already
 // running server) or `command` (started by the server fixture; {port},
 // {cache_dir} and {model} in its words are replaced).
@@ -33,6 +41,16 @@ struct ServerConfig {
   double startup_timeout_s = 60.0;
   std::map<std::string, std::string> env;
   Backend backend = Backend::reference;
+  // Unset: the backend's default (chat for openai, native for the others).
+  std::optional<ServerApi> api;
+  // OpenAI-compatible streams: ask for usage on every chunk
+  // (stream_options.continuous_usage_stats, as vLLM and sbench-server serve
+  // it), so each chunk's token count is the server's, not an estimate.
+  bool continuous_usage_stats = false;
+  // OpenAI-compatible requests of an agent carry its name in this extra
+  // field (sbench-server: "agent_id"), for servers that keep a cache per
+  // agent; empty: none is sent, which strict servers require.
+  std::string agent_id_field;
   std::string model = "small";
   std::filesystem::path cache_dir;  // empty: a fresh temporary directory per run
   // The pid of the server at `url`, when it runs on this machine: memory
@@ -48,6 +66,9 @@ struct RunConfig {
   int repetitions = 1;
   bool fail_on_target_miss = false;
   bool report = false;  // also write the Markdown and HTML reports
+  // A failed cross-check (usage against stream, cache reuse against time)
+  // makes the case an error instead of a warning.
+  bool strict = false;
 };
 
 // Problem sizes of the four suites; one set for full runs, one for quick runs.

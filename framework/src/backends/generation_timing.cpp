@@ -23,13 +23,19 @@ std::optional<GenerateResult> failed_generation(const http::Request& call,
 }
 
 void time_generation(GenerateResult& result, const http::Response& response,
-                     std::span<const stats::TokenChunk> chunks) {
+                     const StreamedTokens* stream) {
   result.request_timing = response.timing;
   std::optional<std::size_t> completion_tokens;
   if (result.usage)
     completion_tokens = result.usage->completion_tokens;
+  std::optional<stats::TokenCountSource> source;
+  std::span<const stats::TokenChunk> chunks;
+  if (stream) {
+    source = stream->source();
+    chunks = stream->chunks();
+  }
   result.token_timing = stats::time_tokens(response.timing.scheduled, chunks, response.timing.done,
-                                           completion_tokens);
+                                           completion_tokens, source);
 }
 
 }  // namespace sbench::detail

@@ -1,11 +1,11 @@
 #pragma once
 
 #include <optional>
-#include <span>
 
 #include "sbench/generation.hpp"
 #include "sbench/http_request.hpp"
 #include "sbench/http_response.hpp"
+#include "streamed_tokens.hpp"
 
 namespace sbench::detail {
 
@@ -17,10 +17,11 @@ void schedule_call(http::Request& call, const GenerateRequest& request);
 std::optional<GenerateResult> failed_generation(const http::Request& call,
                                                 const http::Response& response);
 
-// Fills the result's request and token timing from the response and the
-// streamed chunks (none for a non-streamed answer); the token count comes
-// from the usage when the server gave one (DESIGN rule 4).
+// Fills the result's request and token timing from the response and, for a
+// stream, its counted tokens (nullptr for a non-streamed answer); the token
+// count comes from the usage when the server gave one (docs/MEASURING.md,
+// "Token counts").
 void time_generation(GenerateResult& result, const http::Response& response,
-                     std::span<const stats::TokenChunk> chunks);
+                     const StreamedTokens* stream);
 
 }  // namespace sbench::detail

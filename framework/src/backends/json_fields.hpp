@@ -15,7 +15,10 @@ std::optional<T> optional_field(const nlohmann::json& object, std::string_view n
   const auto found = object.find(name);
   if (found == object.end() || found->is_null())
     return std::nullopt;
-  if constexpr (std::is_floating_point_v<T>) {
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!found->is_boolean())
+      return std::nullopt;
+  } else if constexpr (std::is_floating_point_v<T>) {
     if (!found->is_number())
       return std::nullopt;
   } else if constexpr (std::is_integral_v<T>) {
@@ -28,7 +31,12 @@ std::optional<T> optional_field(const nlohmann::json& object, std::string_view n
   return found->get<T>();
 }
 
-// The message of a JSON error answer ({"error": {...}} or {"error": "..."}),
+// object[name], or null when `object` is no object or lacks it: a const
+// operator[] on a missing key is undefined, and a hostile server may omit any key.
+const nlohmann::json& member(const nlohmann::json& object, std::string_view name);
+
+// The message of a JSON error answer ({"error": {...}}, {"error": "..."} or
+// vLLM's older {"object": "error", "message": "..."}),
 // or "" when `object` is not one.
 std::string error_message(const nlohmann::json& object);
 

@@ -8,7 +8,7 @@
 #include "generation_timing.hpp"
 #include "json_fields.hpp"
 #include "llamacpp_timings.hpp"
-#include "openai_completions.hpp"
+#include "openai_api.hpp"
 #include "server_metrics.hpp"
 #include "synthetic_prompt.hpp"
 
@@ -55,7 +55,7 @@ void append_piece(nlohmann::json& conversation, const nlohmann::json& piece) {
 
 bool is_last_event(const http::SseEvent& event) {
   const nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
-  return data.is_object() && (data.value("stop", false) || data.contains("error"));
+  return optional_field<bool>(data, "stop").value_or(false) || data.contains("error");
 }
 
 // The answer of /completion (or the stream's last event). Usage: the prompt
@@ -73,11 +73,13 @@ void take_final(const nlohmann::json& answer, GenerateResult& result) {
   }
 }
 
-// Each event carries its tokens' ids ("tokens"); the last one, stop: true,
-// carries none and the totals.
+// Every event carries the running tokens_predicted, so an event's tokens are
+// its increase (a server may pack several tokens into one event); where it
+// is missing, the event's ids, and only then one token per event with text.
+// The last event (stop: true) carries no token and the totals.
 std::vector<int> read_stream(const http::Response& response, GenerateResult& result,
                              nlohmann::json& last) {
-  std::vector<stats::TokenChunk> chunks;
+  StreamedTokens counted;
   std::vector<int> generated;
   for (const http::SseEvent& event : response.events) {
     const nlohmann::json data = nlohmann::json::parse(event.data, nullptr, false);
@@ -85,21 +87,26 @@ std::vector<int> read_stream(const http::Response& response, GenerateResult& res
       result.error = "stream error: " + error;
       break;
     }
-    const auto tokens = data.value("tokens", nlohmann::json::array());
+    const nlohmann::json& ids = member(data, "tokens");
     const std::string content = optional_field<std::string>(data, "content").value_or("");
     result.text += content;
-    const bool stop = data.value("stop", false);
-    std::size_t carried = tokens.size();
-    if (carried == 0 && !stop && !content.empty())
-      carried = 1;  // a server that does not send ids still sends one token per event
-    for (const auto& token : tokens)
-      generated.push_back(token.get<int>());
-    chunks.push_back({event.arrived, carried});
-    if (stop)
+    if (ids.is_array()) {
+      for (const auto& token : ids) {
+        if (token.is_number_integer())
+          generated.push_back(token.get<int>());
+      }
+    }
+    if (const auto predicted = optional_field<std::size_t>(data, "tokens_predicted"))
+      counted.add_running_total(event.arrived, *predicted);
+    else if (ids.is_array() && !ids.empty())
+      counted.add_stated(event.arrived, ids.size());
+    else
+      counted.add_unstated(event.arrived, content);
+    if (optional_field<bool>(data, "stop").value_or(false))
       last = data;
   }
   take_final(last, result);
-  time_generation(result, response, chunks);
+  time_generation(result, response, &counted);
   return generated;
 }
 
@@ -112,7 +119,11 @@ std::string slot_file(const std::string& agent) {
 LlamaCppBackend::LlamaCppBackend(const ServerConfig& server, BackendTarget target)
     : server_(std::move(target)),
       model_(server.model),
-      slots_(discover_slot_count(server_, server)) {}
+      slots_(discover_slot_count(server_, server)) {
+  if (auto call = openai_call_for(server, "llamacpp", {ServerApi::native, ServerApi::chat},
+                                  ServerApi::native))
+    chat_.emplace(std::move(*call));
+}
 
 const Capabilities& LlamaCppBackend::capabilities() const {
   static const Capabilities all{Capability::generate, Capability::streaming,
@@ -146,6 +157,8 @@ std::string LlamaCppBackend::create_agent(const std::string& agent) {
     Agent state;
     state.slot = *slot;
     agents_.add(agent, std::move(state));
+    if (chat_)
+      chat_->add(agent);
   }
   // A slot left by someone else would leak its context into this agent.
   return erase_slot(*slot);
@@ -158,6 +171,8 @@ std::string LlamaCppBackend::delete_agent(const std::string& agent) {
   const std::string error = erase_slot(state->slot);
   std::lock_guard lock(slots_mutex_);
   agents_.remove(agent);
+  if (chat_)
+    chat_->remove(agent);
   slots_.release(state->slot);
   loads_.forget(agent);
   return error;
@@ -165,7 +180,7 @@ std::string LlamaCppBackend::delete_agent(const std::string& agent) {
 
 GenerateResult LlamaCppBackend::generate(const GenerateRequest& request) {
   if (request.agent.empty())
-    return complete(server_, request, model_, prompt_piece(request));
+    return openai_complete(server_, request, model_, prompt_piece(request));
   auto agent = agents_.find(request.agent);
   if (!agent)
     return failed_generation(unknown_agent(request.agent));
@@ -173,6 +188,8 @@ GenerateResult LlamaCppBackend::generate(const GenerateRequest& request) {
 }
 
 GenerateResult LlamaCppBackend::generate_for_agent(const GenerateRequest& request, Agent agent) {
+  if (chat_)
+    return chat_for_agent(request, std::move(agent));
   append_piece(agent.conversation, prompt_piece(request));
   const nlohmann::json body = {{"prompt", as_prompt(agent.conversation)},
                                {"n_predict", request.max_tokens},
@@ -203,7 +220,7 @@ GenerateResult LlamaCppBackend::generate_for_agent(const GenerateRequest& reques
     for (const auto& token : final_answer.value("tokens", nlohmann::json::array()))
       generated.push_back(token.get<int>());
     take_final(final_answer, result);
-    time_generation(result, response, {});
+    time_generation(result, response, nullptr);
   }
   if (!result.ok())
     return result;
@@ -216,8 +233,21 @@ GenerateResult LlamaCppBackend::generate_for_agent(const GenerateRequest& reques
   agent.context_tokens =
       optional_field<std::size_t>(final_answer, "tokens_cached").value_or(agent.context_tokens);
   agents_.update(request.agent, std::move(agent));
-  result.error =
-      loads_.check(request.agent, result.usage ? result.usage->cached_tokens : std::nullopt);
+  loads_.check(request.agent, result);
+  return result;
+}
+
+// The slot's conversation as chat messages: llama.cpp applies the model's
+// template and, with cache_prompt, reuses the slot's common prefix.
+GenerateResult LlamaCppBackend::chat_for_agent(const GenerateRequest& request, Agent agent) {
+  GenerateResult result =
+      chat_->generate(server_, request, {{"id_slot", agent.slot}, {"cache_prompt", true}});
+  if (!result.ok())
+    return result;
+  if (result.usage)
+    agent.context_tokens = result.usage->prompt_tokens + result.usage->completion_tokens;
+  agents_.update(request.agent, std::move(agent));
+  loads_.check(request.agent, result);
   return result;
 }
 
@@ -278,6 +308,8 @@ std::string LlamaCppBackend::reset() {
   {
     std::lock_guard lock(slots_mutex_);
     agents_.take_all();
+    if (chat_)
+      chat_->clear();
     slots_.release_all();
   }
   loads_.forget_all();

@@ -2,10 +2,12 @@
 
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "agent_states.hpp"
 #include "llamacpp_slots.hpp"
 #include "load_verification.hpp"
+#include "openai_api.hpp"
 #include "sbench/backend.hpp"
 #include "server_connection.hpp"
 
@@ -15,7 +17,8 @@ namespace sbench::detail {
 // reference/llamacpp-server-responses.txt). An agent owns one slot and
 // its conversation, resent in full each turn with cache_prompt so the slot
 // reuses the common prefix; its cache is /slots/{id}?action=save|restore|erase
-// (the server needs --slot-save-path).
+// (the server needs --slot-save-path). With server.api = "chat" the turns go
+// through /v1/chat/completions on the agent's slot instead of /completion.
 class LlamaCppBackend : public BackendClient {
  public:
   LlamaCppBackend(const ServerConfig& server, BackendTarget target);
@@ -39,6 +42,7 @@ class LlamaCppBackend : public BackendClient {
   };
 
   GenerateResult generate_for_agent(const GenerateRequest& request, Agent agent);
+  GenerateResult chat_for_agent(const GenerateRequest& request, Agent agent);
   // Every slot action carries a JSON body: a bodiless erase hangs the server.
   http::Request slot_request(int slot, std::string_view action, const nlohmann::json& body) const;
   std::string erase_slot(int slot);
@@ -55,6 +59,7 @@ class LlamaCppBackend : public BackendClient {
   std::mutex slots_mutex_;
   SlotMap slots_;
   AgentStates<Agent> agents_;
+  std::optional<OpenAiConversations> chat_;  // set for server.api = "chat"
   LoadVerification loads_;
 };
 

@@ -39,4 +39,9 @@ std::string LoadVerification::check(const std::string& agent,
          " (the server recomputed the context)";
 }
 
+void LoadVerification::check(const std::string& agent, GenerateResult& result) {
+  if (result.ok())
+    result.error = check(agent, result.usage ? result.usage->cached_tokens : std::nullopt);
+}
+
 }  // namespace sbench::detail

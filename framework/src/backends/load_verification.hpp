@@ -6,9 +6,11 @@
 #include <optional>
 #include <string>
 
+#include "sbench/generation.hpp"
+
 namespace sbench::detail {
 
-// DESIGN rule 8: a cache load is only real if the agent's next generation
+// docs/MEASURING.md, "Verified reuse": a cache load is only real if the agent's next generation
 // reuses the loaded tokens instead of recomputing them.
 class LoadVerification {
  public:
@@ -19,6 +21,9 @@ class LoadVerification {
   // For the agent's first generation after a load: an error message when it
   // reused clearly fewer tokens than were loaded (or did not say), else "".
   std::string check(const std::string& agent, std::optional<std::size_t> reused_tokens);
+  // The same for a successful generation of `agent`: its usage's cached
+  // tokens are the reuse; a failed check becomes the result's error.
+  void check(const std::string& agent, GenerateResult& result);
 
  private:
   std::mutex mutex_;

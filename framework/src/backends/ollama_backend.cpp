@@ -1,38 +1,57 @@
 #include "ollama_backend.hpp"
 
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 #include "failed_results.hpp"
 #include "generation_timing.hpp"
 #include "json_fields.hpp"
 #include "ndjson_lines.hpp"
-#include "synthetic_prompt.hpp"
+#include "openai_api.hpp"
 
 namespace sbench::detail {
 namespace {
 
 constexpr double kNanosPerMilli = 1e6;
 
-std::string prompt_text(const GenerateRequest& request) {
-  if (const auto* text = std::get_if<std::string>(&request.prompt))
-    return *text;
-  return synthetic_words(std::get<PromptTokens>(request.prompt).count, request.seed);
-}
-
-// Ollama has no ignore_eos: a generation may stop early, and the usage says so.
-nlohmann::json request_body(const GenerateRequest& request, const std::string& model,
-                            const nlohmann::json& context) {
+// Ollama has no ignore_eos: a generation may stop early, and the usage says
+// so. `state` is the agent's context (generate) or its messages (chat).
+nlohmann::json request_body(const GenerateRequest& request, const std::string& model, bool chat,
+                            nlohmann::json state) {
   nlohmann::json body = {{"model", model},
-                         {"prompt", prompt_text(request)},
                          {"stream", request.stream},
                          {"options",
                           {{"num_predict", request.max_tokens},
                            {"temperature", request.temperature},
                            {"seed", request.seed}}}};
-  if (!context.is_null())
-    body["context"] = context;
+  if (chat) {
+    if (!state.is_array())
+      state = nlohmann::json::array();
+    state.push_back(chat_message("user", prompt_text(request)));
+    body["messages"] = std::move(state);
+    return body;
+  }
+  body["prompt"] = prompt_text(request);
+  if (!state.is_null())
+    body["context"] = std::move(state);
   return body;
+}
+
+// The text a line generated: `response` (generate) or message.content
+// (chat), and for thinking models message.thinking, which is tokens too.
+struct LineText {
+  std::string answer;
+  std::string generated;
+};
+
+LineText line_text(const nlohmann::json& line) {
+  LineText text;
+  text.answer = optional_field<std::string>(line, "response").value_or("");
+  const nlohmann::json& message = member(line, "message");
+  text.answer += optional_field<std::string>(message, "content").value_or("");
+  text.generated = text.answer + optional_field<std::string>(message, "thinking").value_or("");
+  return text;
 }
 
 // The last object (done: true) has the counts and durations in nanoseconds.
@@ -55,10 +74,12 @@ void take_final(const nlohmann::json& answer, GenerateResult& result) {
     timings.queue_ms = *ns / kNanosPerMilli;
 }
 
-// One object per token ({"response": "...", "done": false}), then the totals.
+// Objects of generated text ({"response": "..."} or {"message": {...}},
+// "done": false), then the totals. No line states its token count, so a
+// line with text is one token (estimated) and eval_count is the total.
 nlohmann::json read_stream(const http::Response& response, const NdjsonLines& lines,
                            GenerateResult& result) {
-  std::vector<stats::TokenChunk> chunks;
+  StreamedTokens tokens;
   nlohmann::json last = nlohmann::json::object();
   for (const NdjsonLines::Line& line : lines.lines()) {
     const nlohmann::json data = nlohmann::json::parse(line.text, nullptr, false);
@@ -66,24 +87,31 @@ nlohmann::json read_stream(const http::Response& response, const NdjsonLines& li
       result.error = "stream error: " + error;
       break;
     }
-    result.text += optional_field<std::string>(data, "response").value_or("");
-    const bool done = data.value("done", false);
-    chunks.push_back({line.arrived, done ? 0u : 1u});
-    if (done)
+    const LineText text = line_text(data);
+    result.text += text.answer;
+    tokens.add_unstated(line.arrived, text.generated);
+    if (optional_field<bool>(data, "done").value_or(false))
       last = data;
   }
-  if (result.ok() && !last.value("done", false))
+  if (result.ok() && !optional_field<bool>(last, "done").value_or(false))
     result.error = "stream ended without its done object after " +
                    std::to_string(lines.lines().size()) + " lines";
   take_final(last, result);
-  time_generation(result, response, chunks);
+  time_generation(result, response, &tokens);
   return last;
 }
 
 }  // namespace
 
 OllamaBackend::OllamaBackend(const ServerConfig& server, BackendTarget target)
-    : server_(std::move(target)), model_(server.model) {}
+    : server_(std::move(target)),
+      model_(server.model),
+      api_(server.api.value_or(ServerApi::native)) {
+  if (api_ == ServerApi::completions)
+    throw std::runtime_error(
+        "ollama backend: server.api = \"completions\" is not one of its APIs (native, chat); "
+        "Ollama's /v1/completions is the openai backend's");
+}
 
 const Capabilities& OllamaBackend::capabilities() const {
   static const Capabilities supported{Capability::generate, Capability::streaming,
@@ -92,23 +120,35 @@ const Capabilities& OllamaBackend::capabilities() const {
 }
 
 std::string OllamaBackend::create_agent(const std::string& agent) {
-  return contexts_.add(agent) ? "" : "agent " + agent + " exists";
+  return agents_.add(agent) ? "" : "agent " + agent + " exists";
 }
 
 std::string OllamaBackend::delete_agent(const std::string& agent) {
-  return contexts_.remove(agent) ? "" : unknown_agent(agent);
+  return agents_.remove(agent) ? "" : unknown_agent(agent);
+}
+
+nlohmann::json OllamaBackend::next_state(nlohmann::json state, const GenerateRequest& request,
+                                         const GenerateResult& result,
+                                         const nlohmann::json& final_answer) const {
+  if (!chat())
+    return member(final_answer, "context").is_null() ? state : member(final_answer, "context");
+  if (!state.is_array())
+    state = nlohmann::json::array();
+  state.push_back(chat_message("user", prompt_text(request)));
+  state.push_back(chat_message("assistant", result.text));
+  return state;
 }
 
 GenerateResult OllamaBackend::generate(const GenerateRequest& request) {
-  nlohmann::json context;
+  nlohmann::json state;
   if (!request.agent.empty()) {
-    auto known = contexts_.find(request.agent);
+    auto known = agents_.find(request.agent);
     if (!known)
       return failed_generation(unknown_agent(request.agent));
-    context = *known;
+    state = *known;
   }
-  http::Request call =
-      http::post_json("/api/generate", request_body(request, model_, context).dump());
+  http::Request call = http::post_json(chat() ? "/api/chat" : "/api/generate",
+                                       request_body(request, model_, chat(), state).dump());
   schedule_call(call, request);
   auto lines = std::make_shared<NdjsonLines>();
   if (request.stream) {
@@ -126,17 +166,17 @@ GenerateResult OllamaBackend::generate(const GenerateRequest& request) {
     final_answer = read_stream(response, *lines, result);
   } else {
     final_answer = parse_body(response);
-    result.text = optional_field<std::string>(final_answer, "response").value_or("");
+    result.text = line_text(final_answer).answer;
     take_final(final_answer, result);
-    time_generation(result, response, {});
+    time_generation(result, response, nullptr);
   }
-  if (result.ok() && !request.agent.empty() && final_answer.contains("context"))
-    contexts_.update(request.agent, final_answer["context"]);
+  if (result.ok() && !request.agent.empty())
+    agents_.update(request.agent, next_state(std::move(state), request, result, final_answer));
   return result;
 }
 
 std::string OllamaBackend::reset() {
-  contexts_.take_all();
+  agents_.take_all();
   return "";
 }
 

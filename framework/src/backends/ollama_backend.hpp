@@ -8,9 +8,11 @@
 
 namespace sbench::detail {
 
-// Ollama's /api/generate (docs/api.md, "Generate a completion"): streams
-// NDJSON, not SSE. An agent is the `context` array the server hands back,
-// sent with the next turn. No cache files, no memory stats.
+// Ollama's own API (docs/api.md): /api/generate (server.api = "native", the
+// default), where an agent is the `context` array the server hands back and
+// sends with the next turn, or /api/chat (server.api = "chat"), where an
+// agent is its messages, resent each turn. Both stream NDJSON, not SSE. No
+// cache files, no memory stats.
 class OllamaBackend : public BackendClient {
  public:
   OllamaBackend(const ServerConfig& server, BackendTarget target);
@@ -23,9 +25,16 @@ class OllamaBackend : public BackendClient {
   std::string reset() override;
 
  private:
+  bool chat() const { return api_ == ServerApi::chat; }
+  // The agent's state after this turn: the returned context, or the
+  // messages with the prompt and answer added.
+  nlohmann::json next_state(nlohmann::json state, const GenerateRequest& request,
+                            const GenerateResult& result, const nlohmann::json& final_answer) const;
+
   ServerConnection server_;
   std::string model_;
-  AgentStates<nlohmann::json> contexts_;
+  ServerApi api_;
+  AgentStates<nlohmann::json> agents_;  // context arrays or message lists
 };
 
 }  // namespace sbench::detail

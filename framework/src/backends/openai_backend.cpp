@@ -1,24 +1,14 @@
 #include "openai_backend.hpp"
 
-#include "failed_results.hpp"
-#include "openai_completions.hpp"
 #include "server_metrics.hpp"
-#include "synthetic_prompt.hpp"
 
 namespace sbench::detail {
-namespace {
-
-std::string prompt_text(const GenerateRequest& request) {
-  if (const auto* text = std::get_if<std::string>(&request.prompt))
-    return *text;
-  return synthetic_words(std::get<PromptTokens>(request.prompt).count, request.seed);
-}
-
-}  // namespace
 
 OpenAiBackend::OpenAiBackend(const ServerConfig& server, BackendTarget target)
     : server_(std::move(target)),
-      model_(server.model),
+      conversations_(*openai_call_for(server, "openai", {ServerApi::chat, ServerApi::completions},
+                                      ServerApi::chat)),
+      agent_id_field_(server.agent_id_field),
       capabilities_{Capability::generate, Capability::streaming, Capability::token_usage} {
   // /metrics is optional in this API family: offer the stats only if it is there.
   if (server_.send(http::get("/metrics")).ok())
@@ -26,24 +16,18 @@ OpenAiBackend::OpenAiBackend(const ServerConfig& server, BackendTarget target)
 }
 
 std::string OpenAiBackend::create_agent(const std::string& agent) {
-  return histories_.add(agent) ? "" : "agent " + agent + " exists";
+  return conversations_.add(agent);
 }
 
 std::string OpenAiBackend::delete_agent(const std::string& agent) {
-  return histories_.remove(agent) ? "" : unknown_agent(agent);
+  return conversations_.remove(agent);
 }
 
 GenerateResult OpenAiBackend::generate(const GenerateRequest& request) {
-  if (request.agent.empty())
-    return complete(server_, request, model_, prompt_text(request));
-  auto history = histories_.find(request.agent);
-  if (!history)
-    return failed_generation(unknown_agent(request.agent));
-  *history += prompt_text(request);
-  GenerateResult result = complete(server_, request, model_, *history);
-  if (result.ok())
-    histories_.update(request.agent, *history + result.text);
-  return result;
+  nlohmann::json extra = nlohmann::json::object();
+  if (!agent_id_field_.empty() && !request.agent.empty())
+    extra[agent_id_field_] = request.agent;
+  return conversations_.generate(server_, request, extra);
 }
 
 ServerMemoryStats OpenAiBackend::memory_stats() {
@@ -55,7 +39,7 @@ ServerMemoryStats OpenAiBackend::memory_stats() {
 }
 
 std::string OpenAiBackend::reset() {
-  histories_.take_all();
+  conversations_.clear();
   return "";
 }
 

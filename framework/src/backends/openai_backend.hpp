@@ -1,14 +1,15 @@
 #pragma once
 
-#include "agent_states.hpp"
+#include "openai_api.hpp"
 #include "sbench/backend.hpp"
 #include "server_connection.hpp"
 
 namespace sbench::detail {
 
-// Any OpenAI-compatible server (vLLM, SGLang, TGI): /v1/completions only. It
-// keeps no agents, so an agent is its conversation so far, resent each turn;
-// a server with prefix caching reports the reuse in
+// Any OpenAI-compatible server (OpenAI, vLLM, SGLang, TGI, Ollama's /v1):
+// /v1/chat/completions (server.api = "chat", the default) or /v1/completions.
+// It keeps no agents, so an agent is its conversation so far, resent each
+// turn; a server with prefix caching reports the reuse in
 // usage.prompt_tokens_details.cached_tokens.
 class OpenAiBackend : public BackendClient {
  public:
@@ -24,9 +25,9 @@ class OpenAiBackend : public BackendClient {
 
  private:
   ServerConnection server_;
-  std::string model_;
+  OpenAiConversations conversations_;
+  std::string agent_id_field_;
   Capabilities capabilities_;
-  AgentStates<std::string> histories_;
 };
 
 }  // namespace sbench::detail

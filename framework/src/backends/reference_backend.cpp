@@ -5,7 +5,6 @@
 #include "cache_request.hpp"
 #include "generation_timing.hpp"
 #include "json_fields.hpp"
-#include "openai_completions.hpp"
 #include "synthetic_prompt.hpp"
 
 namespace sbench::detail {
@@ -41,9 +40,10 @@ void take_answer(const nlohmann::json& answer, GenerateResult& result) {
   }
 }
 
-// One event per token ({"text","token"}), then the final event with usage.
+// Token events ({"tokens": [ids], "text"}: the ids are the count), then the
+// final event with usage.
 void read_stream(const http::Response& response, GenerateResult& result) {
-  std::vector<stats::TokenChunk> chunks;
+  StreamedTokens tokens;
   for (const http::SseEvent& event : response.events) {
     if (http::is_done_marker(event))
       break;
@@ -52,14 +52,14 @@ void read_stream(const http::Response& response, GenerateResult& result) {
       result.error = "stream error: " + error;
       break;
     }
-    const bool carries_token = data.contains("token");
-    chunks.push_back({event.arrived, carries_token ? 1u : 0u});
-    if (carries_token)
+    const nlohmann::json& ids = member(data, "tokens");
+    tokens.add_stated(event.arrived, ids.is_array() ? ids.size() : 0);
+    if (ids.is_array())
       result.text += optional_field<std::string>(data, "text").value_or("");
     else
       take_answer(data, result);
   }
-  time_generation(result, response, chunks);
+  time_generation(result, response, &tokens);
 }
 
 std::optional<std::uint64_t> bytes_of(const nlohmann::json& body, std::string_view field) {
@@ -69,7 +69,11 @@ std::optional<std::uint64_t> bytes_of(const nlohmann::json& body, std::string_vi
 }  // namespace
 
 ReferenceBackend::ReferenceBackend(const ServerConfig& server, BackendTarget target)
-    : server_(std::move(target)), model_(server.model) {}
+    : server_(std::move(target)), model_(server.model) {
+  if (auto call = openai_call_for(server, "reference", {ServerApi::native, ServerApi::chat},
+                                  ServerApi::native))
+    chat_.emplace(std::move(*call));
+}
 
 const Capabilities& ReferenceBackend::capabilities() const {
   static const Capabilities all{Capability::generate, Capability::streaming,
@@ -83,6 +87,8 @@ std::string ReferenceBackend::create_agent(const std::string& agent) {
   const http::Response response = server_.send(request);
   if (!response.ok())
     return describe_failure(request, response);
+  if (chat_)
+    chat_->add(agent);
   std::lock_guard lock(agents_mutex_);
   agents_.insert(agent);
   return "";
@@ -93,6 +99,8 @@ std::string ReferenceBackend::delete_agent(const std::string& agent) {
   request.method = "DELETE";
   const http::Response response = server_.send(request);
   loads_.forget(agent);
+  if (chat_)
+    chat_->remove(agent);
   {
     std::lock_guard lock(agents_mutex_);
     agents_.erase(agent);
@@ -101,6 +109,15 @@ std::string ReferenceBackend::delete_agent(const std::string& agent) {
 }
 
 GenerateResult ReferenceBackend::generate(const GenerateRequest& request) {
+  if (chat_) {
+    nlohmann::json extra = nlohmann::json::object();
+    if (!request.agent.empty())
+      extra["agent_id"] = request.agent;
+    GenerateResult result = chat_->generate(server_, request, extra);
+    if (!request.agent.empty())
+      loads_.check(request.agent, result);
+    return result;
+  }
   if (!request.agent.empty())
     return generate_for_agent(request);
   // Stateless: the OpenAI-compatible route, with token ids for exact lengths.
@@ -109,7 +126,7 @@ GenerateResult ReferenceBackend::generate(const GenerateRequest& request) {
     prompt = *text;
   else
     prompt = synthetic_token_ids(std::get<PromptTokens>(request.prompt).count, request.seed);
-  return complete(server_, request, model_, std::move(prompt));
+  return openai_complete(server_, request, model_, std::move(prompt));
 }
 
 GenerateResult ReferenceBackend::generate_for_agent(const GenerateRequest& request) {
@@ -126,12 +143,9 @@ GenerateResult ReferenceBackend::generate_for_agent(const GenerateRequest& reque
     read_stream(response, result);
   } else {
     take_answer(parse_body(response), result);
-    time_generation(result, response, {});
+    time_generation(result, response, nullptr);
   }
-  if (result.ok()) {
-    result.error =
-        loads_.check(request.agent, result.usage ? result.usage->cached_tokens : std::nullopt);
-  }
+  loads_.check(request.agent, result);
   return result;
 }
 
@@ -204,6 +218,8 @@ std::string ReferenceBackend::reset() {
       errors += (errors.empty() ? "" : "; ") + error;
   }
   loads_.forget_all();
+  if (chat_)
+    chat_->clear();
   return errors;
 }
 

@@ -1,15 +1,20 @@
 #pragma once
 
+#include <optional>
 #include <set>
 
 #include "load_verification.hpp"
+#include "openai_api.hpp"
 #include "sbench/backend.hpp"
 #include "server_connection.hpp"
 
 namespace sbench::detail {
 
 // sbench-server's own API (docs/SERVER_API.md): agents, their generate
-// route, save/unload/load and /v1/stats.
+// route, save/unload/load and /v1/stats. With server.api = "chat" an agent's
+// turns go through /v1/chat/completions instead, the conversation resent and
+// named by agent_id so the server keeps its KV; saving and loading stay
+// native.
 class ReferenceBackend : public BackendClient {
  public:
   ReferenceBackend(const ServerConfig& server, BackendTarget target);
@@ -30,6 +35,7 @@ class ReferenceBackend : public BackendClient {
 
   ServerConnection server_;
   std::string model_;
+  std::optional<OpenAiConversations> chat_;  // set for server.api = "chat"
   LoadVerification loads_;
   std::mutex agents_mutex_;
   std::set<std::string> agents_;  // created through this backend, deleted by reset()

@@ -15,6 +15,14 @@ Backend backend_named(const std::string& name) {
   return Backend::reference;  // unreachable: choices were checked when parsing
 }
 
+ServerApi api_named(const std::string& name) {
+  for (ServerApi api : {ServerApi::native, ServerApi::chat, ServerApi::completions}) {
+    if (to_string(api) == name)
+      return api;
+  }
+  return ServerApi::native;  // unreachable: choices were checked when parsing
+}
+
 // Parsed values come in a few wide types; Config fields are narrower.
 template <class Field>
 Field convert(SettingValue&& value) {
@@ -24,6 +32,8 @@ Field convert(SettingValue&& value) {
     return std::get<std::string>(std::move(value));
   } else if constexpr (std::is_same_v<Field, Backend>) {
     return backend_named(std::get<std::string>(value));
+  } else if constexpr (std::is_same_v<Field, std::optional<ServerApi>>) {
+    return api_named(std::get<std::string>(value));
   } else {
     return std::get<Field>(std::move(value));
   }
@@ -107,6 +117,25 @@ std::vector<Setting> build_settings() {
        {"reference", "llamacpp", "openai", "ollama"},
        assigns(server, &ServerConfig::backend),
        "API dialect of the server"},
+      {"server.api",
+       "server_api",
+       K::choice,
+       {"native", "chat", "completions"},
+       assigns(server, &ServerConfig::api),
+       "Generation API the backend drives; unset: chat for openai, native for the others"},
+      {"server.continuous_usage_stats",
+       "server_continuous_usage_stats",
+       K::boolean,
+       {},
+       assigns(server, &ServerConfig::continuous_usage_stats),
+       "OpenAI streams: ask for usage on every chunk (vLLM, sbench-server) for exact token "
+       "counts"},
+      {"server.agent_id_field",
+       "server_agent_id_field",
+       K::text,
+       {},
+       assigns(server, &ServerConfig::agent_id_field),
+       "OpenAI requests of an agent name it in this extra field (sbench-server: agent_id)"},
       {"server.model",
        "model",
        K::text,
@@ -162,6 +191,12 @@ std::vector<Setting> build_settings() {
        {},
        assigns(run, &RunConfig::report),
        "Also write the Markdown and HTML reports next to the results file"},
+      {"run.strict",
+       "strict",
+       K::boolean,
+       {},
+       assigns(run, &RunConfig::strict),
+       "A failed measurement cross-check is a case error, not a warning"},
   };
   add_size_settings(s, "sizes", &Config::full_sizes, "full runs");
   add_size_settings(s, "quick", &Config::quick_sizes, "quick runs");

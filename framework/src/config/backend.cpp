@@ -16,4 +16,16 @@ std::string_view to_string(Backend backend) {
   return "unknown";
 }
 
+std::string_view to_string(ServerApi api) {
+  switch (api) {
+    case ServerApi::native:
+      return "native";
+    case ServerApi::chat:
+      return "chat";
+    case ServerApi::completions:
+      return "completions";
+  }
+  return "unknown";
+}
+
 }  // namespace sbench

@@ -35,8 +35,12 @@ class AgentGenerationFormat : public GenerationFormat {
   AgentGenerationFormat(std::string id, std::string agent)
       : id_(std::move(id)), agent_(std::move(agent)) {}
 
-  nlohmann::json token_event(int token, const std::string& text) const override {
-    return {{"token", token}, {"text", text}};
+  // Events list their token ids, so every token goes out at once.
+  bool holds_textless_tokens() const override { return false; }
+
+  nlohmann::json token_event(std::span<const int> tokens, const std::string& text,
+                             int) const override {
+    return {{"tokens", std::vector<int>(tokens.begin(), tokens.end())}, {"text", text}};
   }
 
   std::vector<nlohmann::json> final_events(const GenerateResult& result,

@@ -95,9 +95,19 @@ ReplyProgress GenerationReply::poll_stream(std::vector<int> tokens,
                                            std::optional<GenerateResult> result,
                                            std::optional<EngineError> error) {
   ReplyProgress progress;
-  for (int token : tokens)
-    progress.stream_data +=
-        sse_event(format_->token_event(token, text_.append(tokenizer_.decode(token))));
+  if (!stream_started_ && !error) {
+    for (const auto& event : format_->opening_events())
+      progress.stream_data += sse_event(event);
+  }
+  for (int token : tokens) {
+    const std::string text = text_.append(tokenizer_.decode(token));
+    held_tokens_.push_back(token);
+    ++generated_;
+    if (text.empty() && format_->holds_textless_tokens())
+      continue;
+    progress.stream_data += sse_event(format_->token_event(held_tokens_, text, generated_));
+    held_tokens_.clear();
+  }
   if (error) {
     // Before the first event the status line is still unsent, so the client
     // gets a plain error response with the right status.

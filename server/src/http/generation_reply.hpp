@@ -62,6 +62,8 @@ class GenerationReply : public std::enable_shared_from_this<GenerationReply> {
 
   // Only poll() touches these.
   Utf8Assembler text_;
+  std::vector<int> held_tokens_;  // generated, not yet in an event (holds_textless_tokens)
+  int generated_ = 0;
   bool stream_started_ = false;
 };
 

@@ -71,7 +71,7 @@ ParsedStream parse_agent_stream(const Response& response) {
     if (is_done_marker(event))
       continue;
     const auto data = nlohmann::json::parse(event.data);
-    parsed.chunks.push_back({event.arrived, data.contains("token") ? 1u : 0u});
+    parsed.chunks.push_back({event.arrived, data.contains("tokens") ? data["tokens"].size() : 0u});
     if (data.contains("usage"))
       parsed.completion_tokens = data["usage"]["completion_tokens"].get<std::size_t>();
   }
@@ -88,11 +88,12 @@ TEST_F(ReferenceServerStreams, StreamedGenerationHasConsistentTokenTiming) {
   ASSERT_TRUE(stream.completion_tokens);
   EXPECT_EQ(*stream.completion_tokens, std::size_t{kMaxTokens});
 
-  const stats::TokenTiming timing = stats::time_tokens(
-      response.timing.scheduled, stream.chunks, response.timing.done, stream.completion_tokens);
+  const stats::TokenTiming timing =
+      stats::time_tokens(response.timing.scheduled, stream.chunks, response.timing.done,
+                         stream.completion_tokens, stats::TokenCountSource::server);
   EXPECT_EQ(timing.tokens, std::size_t{kMaxTokens});
   EXPECT_EQ(timing.token_chunks, std::size_t{kMaxTokens});
-  EXPECT_TRUE(timing.usage_matches_stream);
+  EXPECT_TRUE(timing.usage_matches_stream());
   ASSERT_TRUE(timing.time_to_first_token);
   EXPECT_GT(*timing.time_to_first_token, milliseconds(0));
   EXPECT_LT(*timing.time_to_first_token, timing.total);

@@ -45,17 +45,47 @@ TEST_F(Completions, StreamsChunksThenUsageThenDone) {
   ASSERT_EQ(result.status, 200) << result.body;
   EXPECT_TRUE(result.chunked);
   const std::vector<std::string> events = sse_data(result.body);
-  ASSERT_EQ(events.size(), 5u + 3u);  // tokens, finish chunk, usage chunk, [DONE]
-  for (std::size_t i = 0; i < 5; ++i) {
+  // Token chunks (a token without complete text waits for the next), the
+  // finish chunk, the usage chunk, [DONE].
+  ASSERT_GE(events.size(), 1u + 3u);
+  ASSERT_LE(events.size(), 5u + 3u);
+  const std::size_t token_chunks = events.size() - 3;
+  for (std::size_t i = 0; i < token_chunks; ++i) {
     const nlohmann::json chunk = nlohmann::json::parse(events[i]);
     EXPECT_EQ(chunk["object"], "text_completion");
     EXPECT_TRUE(chunk["choices"][0]["finish_reason"].is_null());
+    EXPECT_FALSE(chunk["choices"][0]["text"].get<std::string>().empty())
+        << "a chunk without text would count as a token it does not carry";
   }
-  EXPECT_EQ(nlohmann::json::parse(events[5])["choices"][0]["finish_reason"], "length");
-  const nlohmann::json usage_chunk = nlohmann::json::parse(events[6]);
+  EXPECT_EQ(nlohmann::json::parse(events[token_chunks])["choices"][0]["finish_reason"], "length");
+  const nlohmann::json usage_chunk = nlohmann::json::parse(events[token_chunks + 1]);
   EXPECT_TRUE(usage_chunk["choices"].empty());
   EXPECT_EQ(usage_chunk["usage"]["completion_tokens"], 5);
   EXPECT_EQ(events.back(), "[DONE]");
+}
+
+TEST_F(Completions, ContinuousUsageCountsEveryChunksTokens) {
+  // Bytes 0xE2 0x82 0xAC are one character in three tokens: their chunk
+  // must say it carries three.
+  const HttpResult result =
+      post("/v1/completions", {{"prompt", "Stream"},
+                               {"max_tokens", 24},
+                               {"ignore_eos", true},
+                               {"stream", true},
+                               {"stream_options", {{"continuous_usage_stats", true}}}});
+  ASSERT_EQ(result.status, 200) << result.body;
+  const std::vector<std::string> events = sse_data(result.body);
+  int previous = 0;
+  for (std::size_t i = 0; i + 1 < events.size(); ++i) {
+    const nlohmann::json chunk = nlohmann::json::parse(events[i]);
+    const int running = chunk["usage"]["completion_tokens"];
+    EXPECT_GE(running, previous);
+    if (chunk["choices"][0]["finish_reason"].is_null()) {
+      EXPECT_GT(running, previous) << "a token chunk carries at least one token";
+    }
+    previous = running;
+  }
+  EXPECT_EQ(previous, 24);
 }
 
 TEST_F(Completions, StreamWithoutIncludeUsageHasNoUsageChunk) {

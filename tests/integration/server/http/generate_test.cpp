@@ -54,7 +54,8 @@ TEST_F(Generate, StreamSendsOneEventPerTokenThenUsageThenDone) {
   for (std::size_t i = 0; i < 6; ++i) {
     const nlohmann::json event = nlohmann::json::parse(events[i]);
     EXPECT_TRUE(event["text"].is_string());
-    tokens.push_back(event["token"]);
+    ASSERT_EQ(event["tokens"].size(), 1u) << "one event per token, each listing its id";
+    tokens.push_back(event["tokens"][0]);
   }
   EXPECT_EQ(nlohmann::json(tokens), whole["tokens"])
       << "greedy decoding must not depend on streaming";

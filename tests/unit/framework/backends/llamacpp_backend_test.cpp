@@ -124,7 +124,7 @@ TEST(LlamaCppBackend, StreamTimesTokensFromTheEventsThatCarryThem) {
   EXPECT_EQ(result.usage->completion_tokens, 3u);
   EXPECT_EQ(result.usage->cached_tokens, 4u);  // 5 evaluated, prompt_n 1
   EXPECT_EQ(result.token_timing.token_chunks, 3u);
-  EXPECT_TRUE(result.token_timing.usage_matches_stream);
+  EXPECT_TRUE(result.token_timing.usage_matches_stream());
   ASSERT_TRUE(result.token_timing.time_to_first_token);
   ASSERT_EQ(result.token_timing.inter_token_latencies.size(), 2u);
   for (auto gap : result.token_timing.inter_token_latencies)

@@ -27,7 +27,7 @@ Reply openai_answer(const RecordedRequest& request) {
 }
 
 std::unique_ptr<BackendClient> openai_backend(const FakeHttpServer& server) {
-  return testing::backend_for(Backend::openai, server, "some-model");
+  return testing::backend_for(Backend::openai, server, "some-model", ServerApi::completions);
 }
 
 TEST(OpenAiBackend, NonStreamedUsageIncludesCachedTokens) {
@@ -57,7 +57,7 @@ TEST(OpenAiBackend, StreamAsksForUsageAndTimesEachTextChunk) {
   EXPECT_EQ(result.usage->cached_tokens, 4u);
   // The finish chunk carries the third token here, as the usage says.
   EXPECT_EQ(result.token_timing.token_chunks, 3u);
-  EXPECT_TRUE(result.token_timing.usage_matches_stream);
+  EXPECT_TRUE(result.token_timing.usage_matches_stream());
   ASSERT_EQ(result.token_timing.inter_token_latencies.size(), 2u);
   EXPECT_GE(result.token_timing.inter_token_latencies[0], std::chrono::milliseconds(15));
 }

@@ -140,9 +140,10 @@ Reply streamed_reply(std::string content_type, std::vector<std::string> pieces) 
 }
 
 std::unique_ptr<BackendClient> backend_for(Backend kind, const FakeHttpServer& server,
-                                           std::string model) {
+                                           std::string model, std::optional<ServerApi> api) {
   ServerConfig config;
   config.backend = kind;
+  config.api = api;
   config.model = std::move(model);
   config.url = server.url();
   return make_backend(config, {{"127.0.0.1", server.port()}, {}});

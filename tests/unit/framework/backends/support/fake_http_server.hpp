@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,9 +63,11 @@ Reply json_reply(std::string body, int status = 200);
 // Pieces 20 ms apart, so each chunk's arrival time is distinct.
 Reply streamed_reply(std::string content_type, std::vector<std::string> pieces);
 
-// The backend of kind `kind` pointed at `server`.
+// The backend of kind `kind` pointed at `server`, driving `api` (unset: the
+// backend's default).
 std::unique_ptr<BackendClient> backend_for(Backend kind, const FakeHttpServer& server,
-                                           std::string model = {});
+                                           std::string model = {},
+                                           std::optional<ServerApi> api = std::nullopt);
 
 // A text prompt for `agent` (empty: stateless).
 GenerateRequest text_request(std::string agent, std::string prompt, bool stream = false);
