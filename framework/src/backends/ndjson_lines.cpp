@@ -4,6 +4,10 @@
 
 namespace sbench::detail {
 
+void NdjsonLines::finish(std::chrono::steady_clock::time_point arrived) {
+  feed("\n", arrived);
+}
+
 void NdjsonLines::feed(std::string_view bytes, std::chrono::steady_clock::time_point arrived) {
   for (char byte : bytes) {
     if (byte != '\n') {

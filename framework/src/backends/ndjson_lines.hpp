@@ -17,6 +17,8 @@ class NdjsonLines {
   };
 
   void feed(std::string_view bytes, std::chrono::steady_clock::time_point arrived);
+  // The body ended: a last line without its newline still counts.
+  void finish(std::chrono::steady_clock::time_point arrived);
   const std::vector<Line>& lines() const { return lines_; }
 
  private:

@@ -163,6 +163,7 @@ GenerateResult OllamaBackend::generate(const GenerateRequest& request) {
   GenerateResult result;
   nlohmann::json final_answer;
   if (request.stream) {
+    lines->finish(response.timing.done);
     final_answer = read_stream(response, *lines, result);
   } else {
     final_answer = parse_body(response);

@@ -1,5 +1,7 @@
 #include "server_connection.hpp"
 
+#include "json_fields.hpp"
+
 namespace sbench::detail {
 
 http::Response ServerConnection::send(http::Request request) {
@@ -10,9 +12,16 @@ http::Response ServerConnection::send(http::Request request) {
 }
 
 std::string describe_failure(const http::Request& request, const http::Response& response) {
-  return request.method + " " + request.target + ": " +
-         (response.error.message.empty() ? std::string(to_string(response.error.kind))
-                                         : response.error.message);
+  std::string description =
+      request.method + " " + request.target + ": " +
+      (response.error.message.empty() ? std::string(to_string(response.error.kind))
+                                      : response.error.message);
+  // An error answer of the wrong shape (a JSON error where a stream was
+  // asked for, even with status 200) still says what went wrong.
+  if (const std::string said = error_message(parse_body(response));
+      !said.empty() && description.find(said) == std::string::npos)
+    description += "; the server said: " + said;
+  return description;
 }
 
 nlohmann::json parse_body(const http::Response& response) {

@@ -118,10 +118,22 @@ void FakeHttpServer::answer(int connection) {
   const Reply reply = handler_(request);
   send_all(connection, "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Type: " +
                            reply.content_type + "\r\nConnection: close\r\n\r\n");
-  for (const std::string& piece : reply.pieces) {
-    send_all(connection, piece);
-    std::this_thread::sleep_for(reply.gap);
+  std::vector<std::chrono::steady_clock::time_point> written;
+  for (std::size_t i = 0; i < reply.pieces.size(); ++i) {
+    if (i < reply.delays.size())
+      std::this_thread::sleep_for(reply.delays[i]);
+    send_all(connection, reply.pieces[i]);
+    written.push_back(std::chrono::steady_clock::now());
+    if (reply.delays.empty())
+      std::this_thread::sleep_for(reply.gap);
   }
+  std::lock_guard lock(mutex_);
+  written_at_ = std::move(written);
+}
+
+std::vector<std::chrono::steady_clock::time_point> FakeHttpServer::written_at() const {
+  std::lock_guard lock(mutex_);
+  return written_at_;
 }
 
 Reply json_reply(std::string body, int status) {

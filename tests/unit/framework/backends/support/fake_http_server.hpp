@@ -30,6 +30,8 @@ struct Reply {
   std::string content_type = "application/json";
   std::vector<std::string> pieces;
   std::chrono::milliseconds gap{0};
+  // When set, the wait before each piece instead of `gap` after it.
+  std::vector<std::chrono::milliseconds> delays;
 };
 
 // A scripted HTTP/1.1 server on a loopback port, plain sockets, one
@@ -46,6 +48,9 @@ class FakeHttpServer {
   std::uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::vector<RecordedRequest> requests() const;
+  // When each piece of the last reply had been handed to the socket: the
+  // truth a client's arrival times are checked against.
+  std::vector<std::chrono::steady_clock::time_point> written_at() const;
 
  private:
   void serve();
@@ -56,6 +61,7 @@ class FakeHttpServer {
   std::uint16_t port_ = 0;
   mutable std::mutex mutex_;
   std::vector<RecordedRequest> requests_;
+  std::vector<std::chrono::steady_clock::time_point> written_at_;
   std::thread thread_;
 };
 
