@@ -51,7 +51,7 @@ SUITE_SERVER_CASE(cache_save_time, "benchmark", "cache", "slow")
     });
 
 // Each iteration unloads the agent and loads it back from the same file; the
-// generation after each load proves the cache was used (DESIGN rule 8).
+// generation after each load proves the cache was used (docs/MEASURING.md, "Verified reuse").
 SUITE_SERVER_CASE(cache_load_time, "benchmark", "cache", "slow")
     .arg("tokens", &sbench::Sizes::cache_token_counts)
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {

@@ -14,7 +14,7 @@
 
 namespace sbench {
 
-// What the suites talk to: one server API dialect (DESIGN, "Backends").
+// What the suites talk to: one server API dialect (docs/BACKENDS.md).
 // Operations report failures in their result's `error` rather than throw,
 // except that a server found dead throws whatever the liveness check throws.
 // Not thread-safe for one agent; different agents may be driven from
@@ -35,7 +35,7 @@ class BackendClient {
   virtual GenerateResult generate(const GenerateRequest& request) = 0;
 
   // Capability::agent_cache. After a load, the agent's next generation
-  // checks that the loaded tokens were reused (DESIGN rule 8) and fails if
+  // checks that the loaded tokens were reused (docs/MEASURING.md, "Verified reuse") and fails if
   // they were recomputed.
   virtual CacheOperationResult save_agent(const std::string& agent);
   virtual CacheOperationResult unload_agent(const std::string& agent);

@@ -8,7 +8,7 @@
 namespace sbench::stats {
 
 // When the harness itself falls behind its schedule the latencies it reports
-// are its own (DESIGN rule 7).
+// are its own (docs/MEASURING.md, "Client lag").
 struct ClientLagLimits {
   std::chrono::nanoseconds late_after = std::chrono::milliseconds(1);
   double max_late_fraction = 0.01;

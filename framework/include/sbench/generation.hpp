@@ -29,7 +29,7 @@ struct GenerateRequest {
   bool ignore_eos = true;  // benchmarks want exactly max_tokens
   double temperature = 0;
   std::uint64_t seed = 0;
-  // Latency starts here (DESIGN rule 2); the epoch means "now".
+  // Latency starts here (docs/MEASURING.md, "Scheduled send"); the epoch means "now".
   std::chrono::steady_clock::time_point scheduled{};
   // Bounds both the silence before the first byte and the whole answer; a
   // long prompt's prefill sends nothing for a long time. 0: the HTTP
@@ -37,7 +37,7 @@ struct GenerateRequest {
   std::chrono::milliseconds timeout{0};
 };
 
-// Token counts as the server reports them (DESIGN rule 4), never chunk counts.
+// Token counts as the server reports them (docs/MEASURING.md, "Token counts"), never chunk counts.
 struct TokenUsage {
   std::size_t prompt_tokens = 0;
   std::size_t completion_tokens = 0;

@@ -34,7 +34,7 @@ struct ClientStats {
   std::size_t requests_completed = 0;
   ErrorCounts errors;
   // CPU time of the client thread: the client's own cost, to compare with
-  // wall time when checking that the harness keeps up (DESIGN rule 7).
+  // wall time when checking that the harness keeps up (docs/MEASURING.md, "Client lag").
   std::chrono::nanoseconds client_thread_cpu{0};
 };
 

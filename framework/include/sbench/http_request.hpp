@@ -54,7 +54,7 @@ struct Request {
   // read, so a caller can stamp lines; the body is still kept. Must not block.
   std::function<void(std::string_view bytes, Clock::time_point arrived)> on_body_bytes;
 
-  // Latency is measured from here (DESIGN rule 2); the client waits until
+  // Latency is measured from here (docs/MEASURING.md, "Scheduled send"); the client waits until
   // then to send. The epoch (the default) means "now".
   Clock::time_point scheduled_send{};
   Timeouts timeouts;

@@ -4,8 +4,8 @@
 
 namespace sbench::http {
 
-// The moments of one request on the steady clock (DESIGN, "Measuring
-// honestly", rule 2). A moment the request never reached is left at the
+// The moments of one request on the steady clock (docs/MEASURING.md,
+// "Scheduled send"). A moment the request never reached is left at the
 // clock's epoch (time_point{}); the arrival of each event is on the event.
 struct RequestTiming {
   using Clock = std::chrono::steady_clock;
@@ -17,7 +17,7 @@ struct RequestTiming {
 
   // Scheduled to done: time queued in the client counts.
   Clock::duration latency() const { return done - scheduled; }
-  // How late the client was; DESIGN rule 7 watches this.
+  // How late the client was; docs/MEASURING.md ("Client lag") watches this.
   Clock::duration send_delay() const { return sent - scheduled; }
   bool was_sent() const { return sent != Clock::time_point{}; }
 };

@@ -5,7 +5,7 @@
 
 namespace sbench::stats {
 
-// A spread wider than this says the result is not one number (DESIGN rule 6).
+// A spread wider than this says the result is not one number (docs/MEASURING.md, "Spread").
 inline constexpr double kHighCvLimit = 0.10;
 
 // The spread of a sample. An empty sample has n == 0 and zeros elsewhere.

@@ -17,8 +17,8 @@ struct TimedRequest {
   double units = 1;
 };
 
-// The warm-up to leave out (DESIGN rule 5): the first requests by start time,
-// and every request that started within `first_time` of the first one.
+// The warm-up to leave out (docs/MEASURING.md, "Warm-up and steady state"): the first requests by
+// start time, and every request that started within `first_time` of the first one.
 struct Warmup {
   std::size_t first_requests = 0;
   std::chrono::nanoseconds first_time{0};

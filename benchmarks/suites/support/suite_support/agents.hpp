@@ -25,7 +25,8 @@ void delete_agents(BackendClient& backend, std::span<const std::string> agents);
 struct ConcurrentGenerations {
   std::vector<GenerateResult> results;  // in the order of the agents
   std::chrono::nanoseconds wall{0};     // the common scheduled send to the last answer
-  std::size_t completion_tokens = 0;    // the server's usage, summed (DESIGN rule 4)
+  std::size_t completion_tokens =
+      0;  // the server's usage, summed (docs/MEASURING.md, "Token counts")
 };
 
 // Batches of a case's iterations added up: the rate is the server's
@@ -42,7 +43,7 @@ struct BatchTotals {
 };
 
 // Sends `shape` for every agent at once, one thread per agent, all scheduled
-// for the same moment so time queued in the client counts (DESIGN rule 2).
+// for the same moment so time queued in the client counts (docs/MEASURING.md, "Scheduled send").
 // Rethrows what a thread threw (a dead server) and throws std::runtime_error
 // for a failed generation or one without usage.
 ConcurrentGenerations generate_concurrently(BackendClient& backend,

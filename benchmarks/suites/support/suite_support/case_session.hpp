@@ -24,7 +24,7 @@ struct CaseSession {
 
 // The start of every server-facing case: the shared server (started on first
 // use), reset so the previous case's contexts never slow this one, then
-// `sizes.warmup_requests` unmeasured requests (DESIGN rule 5).
+// `sizes.warmup_requests` unmeasured requests (docs/MEASURING.md, "Warm-up and steady state").
 CaseSession start_case(Fixtures& fixtures);
 
 // A generation of `tokens` tokens on a throwaway agent, not measured.

@@ -28,7 +28,7 @@ CacheOperationResult save_again(BackendClient& backend, const SavedAgent& saved)
 CacheOperationResult load_saved(BackendClient& backend, const SavedAgent& saved);
 
 // The first generation after a load, streamed: the backend fails it when
-// the loaded tokens were recomputed instead of reused (DESIGN rule 8), and
+// the loaded tokens were recomputed instead of reused (docs/MEASURING.md, "Verified reuse"), and
 // this throws that error.
 GenerateResult generate_after_load(BackendClient& backend, const SavedAgent& saved, int max_tokens);
 

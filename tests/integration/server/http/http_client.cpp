@@ -1,6 +1,6 @@
 #include "http_client.hpp"
 
-// Boost 1.74's Asio needs <utility> before it (see DESIGN.md).
+// Boost 1.74's Asio uses std::exchange without including <utility>.
 // clang-format off
 #include <utility>
 #include <boost/asio/connect.hpp>
