@@ -1,5 +1,6 @@
 #include "sbench/server/engine.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 #include "engine/agent_checks.hpp"
@@ -24,15 +25,17 @@ struct Engine::Impl {
     if (state.stopping)
       throw EngineError(Kind::kShuttingDown, "the server is shutting down");
   }
+  // `reused_prefix`: context tokens a whole-context prompt shared with the
+  // agent, which usage counts as prompt tokens too.
   RequestId enqueue(const std::shared_ptr<Agent>& agent, GenerateParams params,
-                    GenerateCallbacks callbacks);
+                    GenerateCallbacks callbacks, int reused_prefix = 0);
 
   engine::EngineState state;
   engine::Scheduler scheduler;  // after `state`: stops before the state goes away
 };
 
 RequestId Engine::Impl::enqueue(const std::shared_ptr<Agent>& agent, GenerateParams params,
-                                GenerateCallbacks callbacks) {
+                                GenerateCallbacks callbacks, int reused_prefix) {
   auto request = std::make_shared<Request>(++state.last_request, agent, std::move(params),
                                            std::move(callbacks));
   const std::vector<int>& prompt = request->params.prompt;
@@ -45,7 +48,7 @@ RequestId Engine::Impl::enqueue(const std::shared_ptr<Agent>& agent, GeneratePar
   agent->request = request->id;
 
   Usage& usage = request->result.usage;
-  usage.prompt_tokens = static_cast<int>(prompt.size());
+  usage.prompt_tokens = static_cast<int>(prompt.size()) + reused_prefix;
   usage.cached_tokens = agent->kv_tokens;
 
   engine::EngineCounters& counters = state.counters;
@@ -101,13 +104,33 @@ void Engine::delete_agent(const std::string& id) {
 
 RequestId Engine::generate(const std::string& agent_id, GenerateParams params,
                            GenerateCallbacks callbacks) {
-  std::lock_guard lock(impl_->state.mutex);
+  engine::EngineState& state = impl_->state;
+  std::lock_guard lock(state.mutex);
   impl_->require_running();
-  const auto agent = impl_->state.agents.get(agent_id);
+  auto agent = state.agents.find(agent_id);
+  if (!agent && params.prompt_is_whole_context)
+    agent = state.agents.create(agent_id);
+  if (!agent)
+    agent = state.agents.get(agent_id);  // throws: unknown agent
   engine::require_idle(*agent);
   engine::require_resident(*agent);
-  engine::validate_generate_params(impl_->state, params, agent->context_tokens());
-  return impl_->enqueue(agent, std::move(params), std::move(callbacks));
+  if (!params.prompt_is_whole_context) {
+    engine::validate_generate_params(state, params, agent->context_tokens());
+    return impl_->enqueue(agent, std::move(params), std::move(callbacks));
+  }
+  // Keep the shared prefix, but feed at least one prompt token: its logits
+  // sample the first new token.
+  const std::vector<int>& whole = params.prompt;
+  const std::size_t limit = std::min(agent->tokens.size(), whole.empty() ? 0 : whole.size() - 1);
+  const auto shared = static_cast<int>(
+      std::mismatch(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(limit),
+                    agent->tokens.begin())
+          .first -
+      whole.begin());
+  params.prompt.erase(params.prompt.begin(), params.prompt.begin() + shared);
+  engine::validate_generate_params(state, params, shared);
+  engine::truncate_context(state.pool, *agent, shared);
+  return impl_->enqueue(agent, std::move(params), std::move(callbacks), shared);
 }
 
 RequestId Engine::complete(GenerateParams params, GenerateCallbacks callbacks) {
@@ -137,6 +160,14 @@ std::size_t Engine::unload(const std::string& agent_id) {
 
 CacheFileResult Engine::load(const std::string& agent_id) {
   return engine::load_agent(impl_->state, agent_id);
+}
+
+std::optional<std::vector<int>> Engine::agent_tokens(const std::string& agent_id) const {
+  std::lock_guard lock(impl_->state.mutex);
+  const auto agent = impl_->state.agents.find(agent_id);
+  if (!agent)
+    return std::nullopt;
+  return agent->tokens;
 }
 
 EngineStats Engine::stats() const {

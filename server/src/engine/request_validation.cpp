@@ -8,6 +8,14 @@ namespace sbench::server::engine {
 
 using Kind = EngineError::Kind;
 
+namespace {
+
+// OpenAI's limit on their number; a length cap keeps the per-token check cheap.
+constexpr std::size_t kMaxStopSequences = 4;
+constexpr std::size_t kMaxStopBytes = 256;
+
+}  // namespace
+
 void validate_generate_params(const EngineState& state, const GenerateParams& params,
                               int context_tokens) {
   const EngineOptions& options = state.options;
@@ -17,6 +25,18 @@ void validate_generate_params(const EngineState& state, const GenerateParams& pa
   }
   if (!std::isfinite(params.temperature) || params.temperature < 0.0f) {
     throw EngineError(Kind::kBadRequest, "temperature must be a finite number >= 0");
+  }
+  if (!(params.top_p > 0.0f && params.top_p <= 1.0f)) {
+    throw EngineError(Kind::kBadRequest, "top_p must be in (0, 1]");
+  }
+  if (params.stop.size() > kMaxStopSequences) {
+    throw EngineError(Kind::kBadRequest,
+                      "at most " + std::to_string(kMaxStopSequences) + " stop sequences");
+  }
+  for (const std::string& stop : params.stop) {
+    if (stop.empty() || stop.size() > kMaxStopBytes)
+      throw EngineError(Kind::kBadRequest, "a stop sequence must have 1 to " +
+                                               std::to_string(kMaxStopBytes) + " bytes");
   }
   const int vocab = state.config.vocab_size;
   if (std::any_of(params.prompt.begin(), params.prompt.end(),

@@ -5,6 +5,28 @@
 #include <vector>
 
 namespace sbench::server::engine {
+namespace {
+
+// Zeroes every weight outside the smallest set of most likely tokens whose
+// mass reaches `top_p` of `total`; returns the mass kept.
+double keep_nucleus(std::vector<double>& weights, double total, float top_p) {
+  std::vector<std::size_t> order(weights.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return weights[a] != weights[b] ? weights[a] > weights[b] : a < b;
+  });
+  const double wanted = static_cast<double>(top_p) * total;
+  double kept = 0;
+  std::size_t rank = 0;
+  for (; rank < order.size() && kept < wanted; ++rank)
+    kept += weights[order[rank]];
+  for (; rank < order.size(); ++rank)
+    weights[order[rank]] = 0;
+  return kept;
+}
+
+}  // namespace
 
 int Sampler::sample(std::span<const float> logits) {
   if (temperature_ <= 0.0f) {
@@ -22,6 +44,8 @@ int Sampler::sample_softmax(std::span<const float> logits) {
     weights[i] = std::exp((logits[i] - max_logit) / temperature_);
     total += weights[i];
   }
+  if (top_p_ < 1.0f)
+    total = keep_nucleus(weights, total, top_p_);
   // 53 random bits scaled into [0, 1): the same double everywhere, which
   // std::uniform_real_distribution does not promise.
   const double uniform = static_cast<double>(rng_() >> 11) * 0x1.0p-53;

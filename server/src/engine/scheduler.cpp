@@ -150,6 +150,24 @@ void Scheduler::apply(const std::vector<Work>& step, Outbox& outbox) {
   }
 }
 
+bool Scheduler::completes_stop_sequence(Request& request, const std::string& token_text) {
+  const std::vector<std::string>& stops = request.params.stop;
+  if (stops.empty())
+    return false;
+  std::string& window = request.stop_window;
+  window += token_text;
+  bool found = false;
+  std::size_t longest = 0;
+  for (const std::string& stop : stops) {
+    found = found || window.find(stop) != std::string::npos;
+    longest = std::max(longest, stop.size());
+  }
+  // Only a stop that ends in a later token matters: keep what it could start with.
+  if (window.size() >= longest)
+    window.erase(0, window.size() - (longest - 1));
+  return found;
+}
+
 void Scheduler::sample_into(const std::shared_ptr<Request>& request, std::span<const float> logits,
                             Outbox& outbox) {
   const int token = request->sampler.sample(logits);
@@ -161,7 +179,8 @@ void Scheduler::sample_into(const std::shared_ptr<Request>& request, std::span<c
   ++state_.counters.generated_tokens_total;
   outbox.post(request, &GenerateCallbacks::on_token, token);
 
-  if (token == ByteTokenizer::kEos && !request->params.ignore_eos) {
+  if ((token == ByteTokenizer::kEos && !request->params.ignore_eos) ||
+      completes_stop_sequence(*request, state_.tokenizer.decode(token))) {
     finish_request(state_, request, "stop", outbox);
   } else if (static_cast<int>(generated.size()) >= request->params.max_tokens) {
     finish_request(state_, request, "length", outbox);

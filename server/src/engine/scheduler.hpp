@@ -42,6 +42,9 @@ class Scheduler {
   std::vector<Work> plan_step(Outbox& outbox);
   std::optional<EngineError> forward(const std::vector<Work>& step);
   void apply(const std::vector<Work>& step, Outbox& outbox);
+  // Adds the token's bytes to the request's stop window: true once a stop
+  // sequence is complete.
+  static bool completes_stop_sequence(Request& request, const std::string& token_text);
   void sample_into(const std::shared_ptr<Request>& request, std::span<const float> logits,
                    Outbox& outbox);
   void drop_finished();

@@ -48,9 +48,10 @@ void add_completion_routes(Router& router, RouteContext& context) {
     auto format = std::make_unique<OpenAiFormat>(
         OpenAiObject::completion, context.next_response_id("cmpl-"), engine.config().name, options,
         static_cast<int>(generate.prompt.size()));
-    return start_generation(engine, std::move(format), stream, [&](GenerateCallbacks callbacks) {
-      return engine.complete(std::move(generate), std::move(callbacks));
-    });
+    return start_generation(engine, std::move(format), stream, generate.stop,
+                            [&](GenerateCallbacks callbacks) {
+                              return engine.complete(std::move(generate), std::move(callbacks));
+                            });
   });
 }
 

@@ -97,10 +97,11 @@ void add_generate_route(Router& router, RouteContext& context) {
                body.reject_unknown_fields();
                auto format =
                    std::make_unique<AgentGenerationFormat>(context.next_response_id("gen-"), agent);
-               return start_generation(
-                   engine, std::move(format), stream, [&](GenerateCallbacks callbacks) {
-                     return engine.generate(agent, std::move(generate), std::move(callbacks));
-                   });
+               return start_generation(engine, std::move(format), stream, generate.stop,
+                                       [&](GenerateCallbacks callbacks) {
+                                         return engine.generate(agent, std::move(generate),
+                                                                std::move(callbacks));
+                                       });
              });
 }
 

@@ -5,8 +5,9 @@
 
 namespace sbench::server::http {
 
-// Reads the fields both generation APIs share (max_tokens, temperature, seed,
-// ignore_eos), checked against the engine's limits. The prompt is each API's own.
+// Reads the fields every generation API shares (max_tokens or
+// max_completion_tokens, temperature, top_p, seed, stop, ignore_eos),
+// checked against the engine's limits. The prompt is each API's own.
 GenerateParams read_generation_params(JsonBody& body, const Engine& engine);
 
 // The longest context an agent may hold: the engine's limit or the model's.

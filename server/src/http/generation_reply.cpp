@@ -15,8 +15,12 @@ constexpr const char* kSseDone = "data: [DONE]\n\n";
 }  // namespace
 
 GenerationReply::GenerationReply(const ByteTokenizer& tokenizer,
-                                 std::unique_ptr<GenerationFormat> format, bool stream)
-    : tokenizer_(tokenizer), format_(std::move(format)), stream_(stream) {}
+                                 std::unique_ptr<GenerationFormat> format, bool stream,
+                                 std::vector<std::string> stops)
+    : tokenizer_(tokenizer),
+      format_(std::move(format)),
+      stream_(stream),
+      stop_text_(std::move(stops)) {}
 
 GenerateCallbacks GenerationReply::callbacks() {
   auto self = shared_from_this();
@@ -86,8 +90,8 @@ ReplyProgress GenerationReply::poll() {
   if (error)
     progress.response = error_response(*error);
   else if (result)
-    progress.response =
-        json_response(200, format_->response(*result, tokenizer_.decode(result->tokens)));
+    progress.response = json_response(
+        200, format_->response(*result, stop_text_.cut(tokenizer_.decode(result->tokens))));
   return progress;
 }
 
@@ -100,7 +104,7 @@ ReplyProgress GenerationReply::poll_stream(std::vector<int> tokens,
       progress.stream_data += sse_event(event);
   }
   for (int token : tokens) {
-    const std::string text = text_.append(tokenizer_.decode(token));
+    const std::string text = stop_text_.append(text_.append(tokenizer_.decode(token)));
     held_tokens_.push_back(token);
     ++generated_;
     if (text.empty() && format_->holds_textless_tokens())
@@ -118,7 +122,8 @@ ReplyProgress GenerationReply::poll_stream(std::vector<int> tokens,
     progress.stream_data += sse_event(error_body(status_for(error->kind()), error->what()));
     progress.stream_ended = true;
   } else if (result) {
-    for (const auto& event : format_->final_events(*result, text_.flush()))
+    const std::string trailing = stop_text_.append(text_.flush()) + stop_text_.finish();
+    for (const auto& event : format_->final_events(*result, trailing))
       progress.stream_data += sse_event(event);
     progress.stream_data += kSseDone;
     progress.stream_ended = true;
@@ -128,8 +133,10 @@ ReplyProgress GenerationReply::poll_stream(std::vector<int> tokens,
 }
 
 HttpResponse start_generation(Engine& engine, std::unique_ptr<GenerationFormat> format, bool stream,
+                              std::vector<std::string> stops,
                               const std::function<RequestId(GenerateCallbacks)>& submit) {
-  auto reply = std::make_shared<GenerationReply>(engine.tokenizer(), std::move(format), stream);
+  auto reply = std::make_shared<GenerationReply>(engine.tokenizer(), std::move(format), stream,
+                                                 std::move(stops));
   const RequestId request = submit(reply->callbacks());
   reply->set_cancel([&engine, request] { engine.cancel(request); });
   HttpResponse response;

@@ -10,6 +10,7 @@
 #include "generation_format.hpp"
 #include "http_types.hpp"
 #include "sbench/server/engine.hpp"
+#include "stop_text.hpp"
 #include "utf8_assembler.hpp"
 
 namespace sbench::server::http {
@@ -28,8 +29,9 @@ struct ReplyProgress {
 // connection's thread, so the scheduler never waits on JSON or sockets.
 class GenerationReply : public std::enable_shared_from_this<GenerationReply> {
  public:
+  // `stops`: the request's stop sequences, kept out of the text it shows.
   GenerationReply(const ByteTokenizer& tokenizer, std::unique_ptr<GenerationFormat> format,
-                  bool stream);
+                  bool stream, std::vector<std::string> stops);
 
   // For Engine::generate/complete; they keep this reply alive.
   GenerateCallbacks callbacks();
@@ -62,6 +64,7 @@ class GenerationReply : public std::enable_shared_from_this<GenerationReply> {
 
   // Only poll() touches these.
   Utf8Assembler text_;
+  StopText stop_text_;
   std::vector<int> held_tokens_;  // generated, not yet in an event (holds_textless_tokens)
   int generated_ = 0;
   bool stream_started_ = false;
@@ -71,6 +74,7 @@ class GenerationReply : public std::enable_shared_from_this<GenerationReply> {
 // returns the response the connection completes from the engine's callbacks.
 // Errors the engine reports at once propagate as EngineError.
 HttpResponse start_generation(Engine& engine, std::unique_ptr<GenerationFormat> format, bool stream,
+                              std::vector<std::string> stops,
                               const std::function<RequestId(GenerateCallbacks)>& submit);
 
 }  // namespace sbench::server::http

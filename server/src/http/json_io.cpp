@@ -18,6 +18,10 @@ std::string dump_json(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string as_sent_in_json(const std::string& bytes) {
+  return nlohmann::json::parse(dump_json(bytes)).get<std::string>();
+}
+
 HttpResponse json_response(int status, const nlohmann::json& value) {
   HttpResponse response;
   response.status = status;

@@ -15,6 +15,9 @@ namespace sbench::server::http {
 // may hold invalid bytes: they become U+FFFD instead of making dump() throw.
 std::string dump_json(const nlohmann::json& value);
 HttpResponse json_response(int status, const nlohmann::json& value);
+// `bytes` as a client reads them back from our JSON: invalid UTF-8 replaced
+// by U+FFFD the way dump_json replaces it.
+std::string as_sent_in_json(const std::string& bytes);
 
 // Reads a JSON object request body field by field. Every problem is an
 // HttpError 400 naming the field; a null field counts as absent (OpenAI

@@ -31,10 +31,19 @@ struct EngineOptions {
 
 struct GenerateParams {
   std::vector<int> prompt;  // appended to the agent's context
+  // The prompt is the agent's whole context instead (chat clients resend the
+  // conversation): the KV of the longest prefix it shares with what the
+  // agent holds is kept, the rest is dropped and the remainder prefilled.
+  // An unknown agent is created.
+  bool prompt_is_whole_context = false;
   int max_tokens = 16;
   bool ignore_eos = false;
   float temperature = 0.0f;  // 0: greedy
+  float top_p = 1.0f;        // nucleus sampling when temperature > 0; 1: off
   std::uint64_t seed = 0;    // sampling seed when temperature > 0
+  // Generation ends ("stop") once its bytes contain one of these; the tokens
+  // that completed it are still generated and counted.
+  std::vector<std::string> stop;
 };
 
 struct Usage {
@@ -138,6 +147,10 @@ class Engine {
   CacheFileResult save(const std::string& agent_id);
   std::size_t unload(const std::string& agent_id);    // frees the KV; returns bytes freed
   CacheFileResult load(const std::string& agent_id);  // creates the agent if unknown
+
+  // The agent's whole context (prompts and generated tokens), so a resent
+  // conversation can be matched against it; nullopt for an unknown agent.
+  std::optional<std::vector<int>> agent_tokens(const std::string& agent_id) const;
 
   EngineStats stats() const;
   void shutdown();  // idempotent; fails queued and running requests with kShuttingDown

@@ -2,20 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
 
 namespace sbench::server::engine {
 namespace {
 
 TEST(Sampler, GreedyTakesTheLowestIndexAmongEqualMaxima) {
-  Sampler sampler(0.0f, 1);
+  Sampler sampler(0.0f, 1.0f, 1);
   const std::vector<float> logits = {0.5f, 2.0f, -1.0f, 2.0f};
   EXPECT_EQ(sampler.sample(logits), 1);
 }
 
 TEST(Sampler, SameSeedSameTokens) {
   const std::vector<float> logits = {1.0f, 1.2f, 0.8f, 1.1f, 0.9f};
-  Sampler a(1.0f, 42), b(1.0f, 42), c(1.0f, 43);
+  Sampler a(1.0f, 1.0f, 42), b(1.0f, 1.0f, 42), c(1.0f, 1.0f, 43);
   std::vector<int> from_a, from_b, from_c;
   for (int i = 0; i < 64; ++i) {
     from_a.push_back(a.sample(logits));
@@ -28,7 +29,7 @@ TEST(Sampler, SameSeedSameTokens) {
 
 TEST(Sampler, FollowsTheSoftmaxAndTemperature) {
   const std::vector<float> logits = {0.0f, 0.0f, -100.0f};
-  Sampler sampler(1.0f, 7);
+  Sampler sampler(1.0f, 1.0f, 7);
   int first = 0;
   constexpr int kDraws = 4000;
   for (int i = 0; i < kDraws; ++i) {
@@ -38,10 +39,28 @@ TEST(Sampler, FollowsTheSoftmaxAndTemperature) {
   }
   EXPECT_NEAR(first, kDraws / 2, kDraws / 20);
 
-  Sampler cold(0.01f, 7);
+  Sampler cold(0.01f, 1.0f, 7);
   const std::vector<float> close = {1.0f, 1.2f};
   for (int i = 0; i < 100; ++i)
     EXPECT_EQ(cold.sample(close), 1);
+}
+
+TEST(Sampler, TopPDrawsOnlyFromTheNucleus) {
+  // Probabilities 0.5, 0.3, 0.2: top_p 0.7 keeps the first two.
+  const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.2f)};
+  Sampler nucleus(1.0f, 0.7f, 3);
+  int first = 0;
+  constexpr int kDraws = 4000;
+  for (int i = 0; i < kDraws; ++i) {
+    const int token = nucleus.sample(logits);
+    ASSERT_NE(token, 2) << "a token outside the nucleus was drawn";
+    first += token == 0 ? 1 : 0;
+  }
+  EXPECT_NEAR(first, kDraws * 5 / 8, kDraws / 20);  // 0.5 / (0.5 + 0.3)
+
+  Sampler tiny(1.0f, 0.01f, 3);  // only the most likely token is left
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(tiny.sample(logits), 0);
 }
 
 }  // namespace
