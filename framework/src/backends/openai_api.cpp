@@ -207,7 +207,7 @@ GenerateResult openai_generate(ServerConnection& server, const GenerateRequest& 
 }
 
 std::string OpenAiConversations::add(const std::string& agent) {
-  return conversations_.add(agent, empty()) ? "" : "agent " + agent + " exists";
+  return conversations_.add(agent, {empty(), 0}) ? "" : "agent " + agent + " exists";
 }
 
 std::string OpenAiConversations::remove(const std::string& agent) {
@@ -227,23 +227,39 @@ nlohmann::json OpenAiConversations::with_turn(nlohmann::json conversation, const
   return conversation;
 }
 
+std::string OpenAiConversations::prompt_for(ServerConnection& server,
+                                            const GenerateRequest& request,
+                                            const Conversation& conversation) {
+  if (const auto* tokens = std::get_if<PromptTokens>(&request.prompt)) {
+    const std::size_t total = conversation.context_tokens + static_cast<std::size_t>(tokens->count);
+    if (auto sized = sizer_.text_for(server, base_.api, conversation.turns, total, request.seed))
+      return *sized;
+  }
+  return prompt_text(request);
+}
+
 GenerateResult OpenAiConversations::generate(ServerConnection& server,
                                              const GenerateRequest& request,
                                              const nlohmann::json& extra) {
   OpenAiCall call = base_;
   call.extra.update(extra);
   if (request.agent.empty()) {
-    call.input = with_turn(empty(), "user", prompt_text(request));
+    const Conversation none{empty(), 0};
+    call.input = with_turn(none.turns, "user", prompt_for(server, request, none));
     return openai_generate(server, request, call);
   }
   auto conversation = conversations_.find(request.agent);
   if (!conversation)
     return failed_generation(unknown_agent(request.agent));
-  call.input = with_turn(std::move(*conversation), "user", prompt_text(request));
+  call.input = with_turn(conversation->turns, "user", prompt_for(server, request, *conversation));
   GenerateResult result = openai_generate(server, request, call);
-  if (result.ok())
-    conversations_.update(request.agent,
-                          with_turn(std::move(call.input), "assistant", result.text));
+  if (result.ok()) {
+    Conversation next{with_turn(std::move(call.input), "assistant", result.text),
+                      conversation->context_tokens};
+    if (result.usage)
+      next.context_tokens = result.usage->prompt_tokens + result.usage->completion_tokens;
+    conversations_.update(request.agent, std::move(next));
+  }
   return result;
 }
 

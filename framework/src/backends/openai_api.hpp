@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "agent_states.hpp"
+#include "prompt_sizer.hpp"
 #include "sbench/config.hpp"
 #include "sbench/generation.hpp"
 #include "server_connection.hpp"
@@ -46,9 +47,13 @@ std::optional<OpenAiCall> openai_call_for(const ServerConfig& server, std::strin
 // conversation so far (messages for chat, one string for completions),
 // resent each turn with the new prompt; servers with prefix caching reuse
 // what they still hold. Thread-safe for different agents.
+//
+// PromptTokens become synthetic text sized with the server's /tokenize when
+// it has one (PromptSizer), so the turn adds exactly that many tokens to the
+// context; otherwise that many short words.
 class OpenAiConversations {
  public:
-  explicit OpenAiConversations(OpenAiCall base) : base_(std::move(base)) {}
+  explicit OpenAiConversations(OpenAiCall base) : base_(std::move(base)), sizer_(base_.model) {}
 
   ServerApi api() const { return base_.api; }
   // Returns an error message, empty on success.
@@ -62,12 +67,21 @@ class OpenAiConversations {
                           const nlohmann::json& extra = nlohmann::json::object());
 
  private:
+  struct Conversation {
+    nlohmann::json turns;            // messages, or the completion string so far
+    std::size_t context_tokens = 0;  // the server's usage after the last turn
+  };
+
   nlohmann::json empty() const;
   nlohmann::json with_turn(nlohmann::json conversation, const std::string& role,
                            const std::string& text) const;
+  // The request's prompt as text for the next turn of `conversation`.
+  std::string prompt_for(ServerConnection& server, const GenerateRequest& request,
+                         const Conversation& conversation);
 
   OpenAiCall base_;
-  AgentStates<nlohmann::json> conversations_;
+  PromptSizer sizer_;
+  AgentStates<Conversation> conversations_;
 };
 
 // The text of a prompt for APIs that take text: PromptTokens become that

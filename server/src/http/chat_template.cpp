@@ -32,6 +32,10 @@ std::vector<int> generated_span(const std::vector<int>& held, std::size_t offset
 
 }  // namespace
 
+std::vector<int> chat_generation_prompt(const ByteTokenizer& tokenizer) {
+  return tokenizer.encode(std::string(kTurnStart) + "assistant\n");
+}
+
 std::vector<int> render_chat(const std::vector<ChatMessage>& messages,
                              const ByteTokenizer& tokenizer, const std::vector<int>* held) {
   std::vector<int> tokens;
@@ -56,7 +60,7 @@ std::vector<int> render_chat(const std::vector<ChatMessage>& messages,
     append(tokens, content);
     append(tokens, tokenizer.encode(kTurnEnd));
   }
-  append(tokens, tokenizer.encode(std::string(kTurnStart) + "assistant\n"));
+  append(tokens, chat_generation_prompt(tokenizer));
   return tokens;
 }
 

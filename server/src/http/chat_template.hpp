@@ -22,6 +22,9 @@ struct ChatMessage {
 // JSON showed it (bytes that are not UTF-8 read back as U+FFFD), becomes the
 // generated tokens themselves: re-encoding that text would differ from the
 // cache at the first replaced byte and recompute the rest of the context.
+// The tokens that end every rendering: <|im_start|>assistant\n.
+std::vector<int> chat_generation_prompt(const ByteTokenizer& tokenizer);
+
 std::vector<int> render_chat(const std::vector<ChatMessage>& messages,
                              const ByteTokenizer& tokenizer, const std::vector<int>* held);
 

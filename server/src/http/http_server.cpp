@@ -28,6 +28,7 @@ http::Router make_router(http::RouteContext& context) {
   http::add_generate_route(router, context);
   http::add_completion_routes(router, context);
   http::add_chat_route(router, context);
+  http::add_tokenize_route(router, context);
   http::add_stats_routes(router, context);
   http::add_metrics_route(router, context);
   return router;

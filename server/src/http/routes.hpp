@@ -27,6 +27,7 @@ void add_agent_routes(Router& router, RouteContext& context);       // create, d
 void add_generate_route(Router& router, RouteContext& context);     // /v1/agents/{id}/generate
 void add_completion_routes(Router& router, RouteContext& context);  // /v1/completions
 void add_chat_route(Router& router, RouteContext& context);         // /v1/chat/completions
+void add_tokenize_route(Router& router, RouteContext& context);     // /tokenize
 void add_stats_routes(Router& router, RouteContext& context);       // /v1/stats
 void add_metrics_route(Router& router, RouteContext& context);      // /metrics
 

@@ -184,6 +184,24 @@ TEST_F(ChatCompletions, ContentPartsAndDeveloperRoleAreRead) {
   EXPECT_EQ(result.json()["usage"]["prompt_tokens"], expected);
 }
 
+TEST_F(ChatCompletions, TokenizeCountsWhatAChatWouldPrompt) {
+  const nlohmann::json messages = {user("Count me")};
+  const nlohmann::json counted =
+      post("/tokenize", {{"model", "tiny"}, {"messages", messages}}).json();
+  const nlohmann::json answered = post("/v1/chat/completions", chat(messages)).json();
+  EXPECT_EQ(counted["count"], answered["usage"]["prompt_tokens"]);
+  EXPECT_EQ(counted["tokens"].size(), counted["count"].get<std::size_t>());
+  const nlohmann::json without =
+      post("/tokenize", {{"messages", messages}, {"add_generation_prompt", false}}).json();
+  EXPECT_EQ(without["count"].get<int>(),
+            counted["count"].get<int>() -
+                static_cast<int>(std::string("<|im_start|>assistant\n").size()));
+  EXPECT_EQ(post("/tokenize", {{"prompt", "abc"}}).json()["count"], 3);
+  EXPECT_EQ(post("/tokenize", {{"content", "abcd"}}).json()["count"], 4) << "llama.cpp's form";
+  expect_error(post("/tokenize", nlohmann::json::object()), 400);
+  expect_error(post("/tokenize", {{"prompt", "a"}, {"messages", messages}}), 400);
+}
+
 TEST_F(ChatCompletions, RefusesWhatItCannotDo) {
   expect_error(post("/v1/chat/completions", {{"max_tokens", 2}}), 400);
   expect_error(post("/v1/chat/completions", chat(nlohmann::json::array())), 400);

@@ -1,0 +1,109 @@
+#include "prompt_sizer.hpp"
+
+#include "json_fields.hpp"
+#include "synthetic_prompt.hpp"
+
+namespace sbench::detail {
+namespace {
+
+// Filler after the words: one token in byte-level and most BPE vocabularies.
+constexpr char kPad = '.';
+constexpr int kMaxPads = 8;
+
+nlohmann::json next_turn(ServerApi api, nlohmann::json conversation, const std::string& text) {
+  if (api == ServerApi::chat) {
+    conversation.push_back({{"role", "user"}, {"content", text}});
+    return conversation;
+  }
+  return conversation.get<std::string>() + text;
+}
+
+}  // namespace
+
+std::optional<std::size_t> PromptSizer::count(ServerConnection& server, ServerApi api,
+                                              const nlohmann::json& conversation,
+                                              const std::string& text) {
+  nlohmann::json body = {{"model", model_}};
+  body[api == ServerApi::chat ? "messages" : "prompt"] = next_turn(api, conversation, text);
+  const http::Response response = server.send(http::post_json("/tokenize", body.dump()));
+  if (!response.ok())
+    return std::nullopt;
+  const nlohmann::json answer = parse_body(response);
+  if (const auto counted = optional_field<std::size_t>(answer, "count"))
+    return counted;
+  const nlohmann::json& tokens = member(answer, "tokens");
+  return tokens.is_array() ? std::optional(tokens.size()) : std::nullopt;
+}
+
+std::optional<std::string> PromptSizer::search(ServerConnection& server, ServerApi api,
+                                               const nlohmann::json& conversation,
+                                               std::size_t total, std::uint64_t seed) {
+  const auto counts = [&](int words) {
+    return count(server, api, conversation, synthetic_words(words, seed));
+  };
+  const auto one = counts(1);
+  // A server that counts nothing for a word (llama.cpp's /tokenize reads no
+  // messages) cannot size anything.
+  if (!one || *one == 0)
+    return std::nullopt;
+  if (*one >= total)
+    return synthetic_words(1, seed);
+  // Every word is at least one token: the largest count <= total is found
+  // between a doubling that passes it and the one before.
+  int low = 1;
+  int high = 2;
+  for (;;) {
+    const auto counted = counts(high);
+    if (!counted)
+      return std::nullopt;
+    if (*counted > total || static_cast<std::size_t>(high) >= total)
+      break;
+    low = high;
+    high *= 2;
+  }
+  while (high - low > 1) {
+    const int middle = low + (high - low) / 2;
+    const auto counted = counts(middle);
+    if (!counted)
+      return std::nullopt;
+    (*counted <= total ? low : high) = middle;
+  }
+  std::string text = synthetic_words(low, seed);
+  for (int pads = 0; pads < kMaxPads; ++pads) {
+    const auto counted = count(server, api, conversation, text + kPad);
+    if (!counted || *counted > total)
+      break;
+    text += kPad;
+    if (*counted == total)
+      break;
+  }
+  return text;
+}
+
+std::optional<std::string> PromptSizer::text_for(ServerConnection& server, ServerApi api,
+                                                 const nlohmann::json& conversation,
+                                                 std::size_t total, std::uint64_t seed) {
+  const bool first_turn =
+      conversation.is_array() ? conversation.empty() : conversation.get<std::string>().empty();
+  {
+    std::lock_guard lock(mutex_);
+    if (available_ == false)
+      return std::nullopt;
+    if (first_turn) {
+      if (const auto known = first_turns_.find({total, seed}); known != first_turns_.end())
+        return known->second;
+    }
+  }
+  const std::optional<std::string> text = search(server, api, conversation, total, seed);
+  std::lock_guard lock(mutex_);
+  if (!text) {
+    available_ = false;
+    return std::nullopt;
+  }
+  available_ = true;
+  if (first_turn)
+    first_turns_[{total, seed}] = *text;
+  return text;
+}
+
+}  // namespace sbench::detail
