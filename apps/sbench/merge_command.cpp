@@ -5,6 +5,7 @@
 
 #include "command.hpp"
 #include "results_options.hpp"
+#include "sbench/reporters/case_warnings.hpp"
 #include "sbench/reporters/exit_codes.hpp"
 #include "sbench/reporters/part_document.hpp"
 #include "sbench/reporters/report_files.hpp"
@@ -24,6 +25,7 @@ int merge(const ResultsOptions& options) {
   }
   std::cout << "Merged " << update.parts_used << " result parts into " << config.run.output.string()
             << "\n";
+  reporters::print_case_warnings(std::cout, update.document["cases"]);
   if (config.run.report)
     reporters::announce_reports(reporters::write_reports(update.document, config.run.output));
   if (!update.report)

@@ -3,10 +3,12 @@
 #include <benchmark/benchmark.h>
 
 #include <functional>
+#include <map>
 #include <vector>
 
 #include "sbench/case.hpp"
 #include "sbench/config.hpp"
+#include "sbench/measurement_checks.hpp"
 
 namespace sbench {
 
@@ -16,6 +18,9 @@ struct SuiteOutcome {
   const Config* config = nullptr;
   std::vector<const CaseDefinition*> cases;  // those the marker expression selected
   std::vector<benchmark::BenchmarkReporter::Run> runs;
+  // Cross-checks of each instance (by run name: "case/arg:1/..."), all its
+  // repetitions together.
+  std::map<std::string, MeasurementChecks> checks;
   int measured = 0;  // runs that completed
   int skipped = 0;
   int errored = 0;

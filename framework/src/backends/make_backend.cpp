@@ -1,3 +1,4 @@
+#include "checked_backend.hpp"
 #include "llamacpp_backend.hpp"
 #include "ollama_backend.hpp"
 #include "openai_backend.hpp"
@@ -6,7 +7,9 @@
 
 namespace sbench {
 
-std::unique_ptr<BackendClient> make_backend(const ServerConfig& server, BackendTarget target) {
+namespace {
+
+std::unique_ptr<BackendClient> make_dialect(const ServerConfig& server, BackendTarget target) {
   switch (server.backend) {
     case Backend::reference:
       return std::make_unique<detail::ReferenceBackend>(server, std::move(target));
@@ -18,6 +21,12 @@ std::unique_ptr<BackendClient> make_backend(const ServerConfig& server, BackendT
       return std::make_unique<detail::OllamaBackend>(server, std::move(target));
   }
   throw std::invalid_argument("unknown backend");
+}
+
+}  // namespace
+
+std::unique_ptr<BackendClient> make_backend(const ServerConfig& server, BackendTarget target) {
+  return std::make_unique<detail::CheckedBackend>(make_dialect(server, std::move(target)));
 }
 
 }  // namespace sbench

@@ -7,6 +7,10 @@ bool OutcomeRecorder::ReportContext(const Context& context) {
 }
 
 void OutcomeRecorder::ReportRuns(const std::vector<Run>& runs) {
+  // Google Benchmark reports an instance once all its repetitions ran, so
+  // what the log holds now is this instance's.
+  if (!runs.empty())
+    outcome_.checks[runs.front().run_name.str()].add(measurement_log::take());
   for (const Run& run : runs) {
     outcome_.runs.push_back(run);
     if (run.run_type != Run::RT_Iteration)

@@ -22,6 +22,7 @@ th { background: #f3f5f7; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.pass td.verdict { background: #d9f2dc; color: #185c22; font-weight: 600; }
 tr.miss td.verdict { background: #fadcdc; color: #8a1414; font-weight: 600; }
+tr.failed td { background: #fadcdc; }
 tr.not-measured td.verdict { background: #eeeeee; color: #555; }
 p.not-run, p.none { color: #777; font-style: italic; }
 .charts { display: flex; flex-wrap: wrap; gap: 16px; }
@@ -177,6 +178,26 @@ std::string warnings_section(const nlohmann::json& results) {
   return section("Warnings", table + "</table>\n");
 }
 
+std::string checks_section(const nlohmann::json& results) {
+  const std::vector<CheckRow> rows = check_rows(results);
+  if (rows.empty())
+    return section(kChecksTitle, placeholder("no generations", "none"));
+  std::string table = "<table>\n" + header_row({"case", "token counts", "usage vs stream",
+                                                "reuse by time", "client"});
+  std::size_t failed = 0;
+  for (const CheckRow& row : rows) {
+    failed += row.failed ? 1 : 0;
+    table += std::string(row.failed ? "<tr class=\"failed\">" : "<tr>") + text_cell(row.instance) +
+             text_cell(row.token_counts) + text_cell(row.usage) + text_cell(row.reuse) +
+             text_cell(row.client) + "</tr>\n";
+  }
+  const std::string verdict =
+      failed == 0 ? "<p>Every cross-check held.</p>\n"
+                  : "<p><strong>" + std::to_string(failed) +
+                        " case(s) failed a cross-check</strong>: see Warnings.</p>\n";
+  return section(kChecksTitle, verdict + table + "</table>\n");
+}
+
 }  // namespace
 
 std::string html_report(const nlohmann::json& results) {
@@ -194,8 +215,8 @@ std::string html_report(const nlohmann::json& results) {
          "<title>semantic-bench report</title>\n<style>" +
          std::string(kStyle) + "</style>\n</head>\n<body>\n<h1>semantic-bench report</h1>\n" +
          context_section(results) + suites_section(results) + targets_section(results) +
-         comprehensive_section(results) + throughput + cache + memory + problems_section(results) +
-         warnings_section(results) + "</body>\n</html>\n";
+         comprehensive_section(results) + throughput + cache + memory + checks_section(results) +
+         problems_section(results) + warnings_section(results) + "</body>\n</html>\n";
 }
 
 }  // namespace sbench::reporters

@@ -104,6 +104,23 @@ std::string warnings_section(const nlohmann::json& results) {
   return section("Warnings", table.render());
 }
 
+std::string checks_section(const nlohmann::json& results) {
+  const std::vector<CheckRow> rows = check_rows(results);
+  if (rows.empty())
+    return section(kChecksTitle, "_no generations_\n");
+  MarkdownTable table({"case", "token counts", "usage vs stream", "reuse by time", "client"});
+  std::size_t failed = 0;
+  for (const CheckRow& row : rows) {
+    failed += row.failed ? 1 : 0;
+    table.add_row({row.instance, row.token_counts, row.usage, row.reuse, row.client});
+  }
+  const std::string verdict =
+      failed == 0
+          ? "Every cross-check held.\n\n"
+          : "**" + std::to_string(failed) + " case(s) failed a cross-check**: see Warnings.\n\n";
+  return section(kChecksTitle, verdict + table.render());
+}
+
 }  // namespace
 
 std::string markdown_report(const nlohmann::json& results) {
@@ -111,8 +128,8 @@ std::string markdown_report(const nlohmann::json& results) {
          targets_section(results) + comprehensive_section(results) +
          axis_section(kThroughputTitle, throughput_table(results)) +
          axis_section(kCacheTitle, cache_table(results)) +
-         axis_section(kMemoryTitle, memory_table(results)) + problems_section(results) +
-         warnings_section(results);
+         axis_section(kMemoryTitle, memory_table(results)) + checks_section(results) +
+         problems_section(results) + warnings_section(results);
 }
 
 }  // namespace sbench::reporters

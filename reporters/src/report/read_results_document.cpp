@@ -21,9 +21,9 @@ nlohmann::json read_results_document(const std::filesystem::path& file) {
   const auto version = document.find("schema_version");
   if (version == document.end())
     throw ResultsDocumentError(name + ": no schema_version; not a semantic-bench results file");
-  if (!version->is_number_integer() || version->get<int>() != kResultsSchemaVersion) {
+  if (!version->is_number_integer() || version->get<int>() != results_schema_version) {
     throw ResultsDocumentError(name + ": schema_version is " + version->dump() + ", expected " +
-                               std::to_string(kResultsSchemaVersion));
+                               std::to_string(results_schema_version));
   }
   if (const auto cases = document.find("cases"); cases == document.end() || !cases->is_array())
     throw ResultsDocumentError(name + ": \"cases\" must be an array");

@@ -290,4 +290,39 @@ std::vector<WarningRow> warning_rows(const json& results) {
   return rows;
 }
 
+namespace {
+
+// "ok (n)" when none of `total` failed, else "failed of total <what>".
+std::string tally(double failed, double total, const std::string& what) {
+  const auto count = [](double value) { return std::to_string(static_cast<long long>(value)); };
+  return failed > 0 ? count(failed) + " of " + count(total) + " " + what
+                    : "ok (" + count(total) + ")";
+}
+
+}  // namespace
+
+std::vector<CheckRow> check_rows(const json& results) {
+  std::vector<CheckRow> rows;
+  for (const json& test_case : array_at(results, "cases")) {
+    const json& checks = object_at(test_case, "checks");
+    const auto count = [&](std::string_view name) { return number_at(checks, name).value_or(0); };
+    if (count("generations") == 0)
+      continue;
+    CheckRow row;
+    row.instance = text_at(test_case, "instance");
+    const std::string source = text_at(checks, "token_count_source");
+    row.token_counts = source.empty() ? "not streamed" : source;
+    row.usage = count("streams") > 0
+                    ? tally(count("usage_mismatches"), count("streams"), "disagree")
+                    : "not streamed";
+    row.reuse = count("resumes_timed") > 0 ? tally(count("resumes_without_time_saved"),
+                                                   count("resumes_timed"), "saved no time")
+                                           : "not timed";
+    row.client = tally(count("late_sends"), count("sends"), "sent late");
+    row.failed = count("usage_mismatches") > 0 || count("resumes_without_time_saved") > 0;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 }  // namespace sbench::reporters::detail

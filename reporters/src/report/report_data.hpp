@@ -17,6 +17,7 @@ inline constexpr const char* kComprehensiveTitle = "Comprehensive benchmark (ben
 inline constexpr const char* kThroughputTitle = "Throughput vs agents (batching_performance)";
 inline constexpr const char* kCacheTitle = "Cache save and load per size (cache_resume)";
 inline constexpr const char* kMemoryTitle = "Memory per agent (memory_utilization)";
+inline constexpr const char* kChecksTitle = "Measurement cross-checks";
 inline constexpr const char* kNotRun = "not run";
 
 struct Fact {
@@ -91,5 +92,17 @@ struct WarningRow {
   std::string instance, warning;
 };
 std::vector<WarningRow> warning_rows(const nlohmann::json& results);
+
+// One case's cross-checks (docs/MEASURING.md), as the reports show them.
+struct CheckRow {
+  std::string instance;
+  std::string token_counts;  // "server", "chunks (estimated)" or "not streamed"
+  std::string usage;         // usage against stream: "ok (5)" or "2 of 5 disagree"
+  std::string reuse;         // reuse by time: "ok (3)", "1 of 3 saved no time" or "not timed"
+  std::string client;        // "ok" or "7 of 200 sent late"
+  bool failed = false;
+};
+// Cases that made generations, in order.
+std::vector<CheckRow> check_rows(const nlohmann::json& results);
 
 }  // namespace sbench::reporters::detail

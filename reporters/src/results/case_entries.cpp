@@ -113,6 +113,19 @@ void warn_on_high_cv(const std::vector<const Run*>& measured, StrictNumbers& num
   }
 }
 
+nlohmann::json checks_of(const MeasurementChecks& checks) {
+  const auto source = checks.token_count_source();
+  return {{"token_count_source", source ? nlohmann::json(*source) : nullptr},
+          {"generations", checks.generations},
+          {"streams", checks.streams},
+          {"estimated_streams", checks.estimated_streams},
+          {"usage_mismatches", checks.usage_mismatches},
+          {"resumes_timed", checks.resumes_timed},
+          {"resumes_without_time_saved", checks.resumes_without_time_saved},
+          {"sends", checks.sends},
+          {"late_sends", checks.late_sends}};
+}
+
 nlohmann::json entry_of(const Instance& instance, const SuiteOutcome& outcome,
                         const std::string& suite) {
   const Run& first = *instance.runs.front();
@@ -145,6 +158,11 @@ nlohmann::json entry_of(const Instance& instance, const SuiteOutcome& outcome,
   } else if (!repetitions.empty()) {
     counters = repetitions.back()["counters"];
   }
+  MeasurementChecks checks;
+  if (const auto found = outcome.checks.find(instance.name); found != outcome.checks.end())
+    checks = found->second;
+  for (const std::string& warning : checks.warnings)
+    numbers.warn(warning);
   return {{"suite", suite},
           {"case", first.run_name.function_name},
           {"instance", instance.name},
@@ -157,6 +175,7 @@ nlohmann::json entry_of(const Instance& instance, const SuiteOutcome& outcome,
           {"repetitions", repetitions},
           {"aggregates", aggregates},
           {"counters", counters},
+          {"checks", checks_of(checks)},
           {"warnings", numbers.warnings()}};
 }
 

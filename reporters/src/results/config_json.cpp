@@ -30,6 +30,9 @@ nlohmann::json config_to_json(const Config& config) {
             {"startup_timeout_s", server.startup_timeout_s},
             {"env", server.env},
             {"backend", to_string(server.backend)},
+            {"api", server.api ? nlohmann::json(to_string(*server.api)) : nullptr},
+            {"continuous_usage_stats", server.continuous_usage_stats},
+            {"agent_id_field", server.agent_id_field},
             {"model", server.model},
             {"cache_dir", server.cache_dir.string()}}},
           {"run",
@@ -38,7 +41,8 @@ nlohmann::json config_to_json(const Config& config) {
             {"output", run.output.string()},
             {"targets", run.targets.string()},
             {"repetitions", run.repetitions},
-            {"fail_on_target_miss", run.fail_on_target_miss}}},
+            {"fail_on_target_miss", run.fail_on_target_miss},
+            {"strict", run.strict}}},
           {"sizes", sizes_json(config.full_sizes)},
           {"quick", sizes_json(config.quick_sizes)}};
 }

@@ -124,6 +124,7 @@ MergedResults merge_parts(const std::filesystem::path& parts_dir, std::ostream& 
 
   nlohmann::json document = parts.back().document;
   document["suites"] = std::move(suites);
+  document["checks"] = detail::checks_summary(merged_cases);
   document["cases"] = std::move(merged_cases);
   document["targets"] = nullptr;
   return {std::move(document), used};

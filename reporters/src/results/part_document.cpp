@@ -17,11 +17,13 @@ nlohmann::json part_document(const SuiteOutcome& outcome, const SuiteInvocation&
                           {"exit_code", invocation.exit_code},
                           {"invocations", 1}};
   detail::count_case_statuses(suite, cases);
+  nlohmann::json checks = detail::checks_summary(cases);
   return {{"schema_version", results_schema_version},
           {"generator", "semantic-bench " SBENCH_VERSION},
           {"context", run_context(*outcome.config, invocation.finished)},
           {"suites", nlohmann::json::array({suite})},
           {"cases", std::move(cases)},
+          {"checks", std::move(checks)},
           {"targets", nullptr}};
 }
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "sbench/reporters/atomic_file.hpp"
+#include "sbench/reporters/case_warnings.hpp"
 #include "sbench/reporters/exit_codes.hpp"
 #include "sbench/reporters/part_document.hpp"
 #include "sbench/reporters/report_files.hpp"
@@ -60,7 +61,9 @@ SuiteFinisher results_finisher(std::string suite_name) {
     try {
       const std::filesystem::path part =
           part_file_path(parts_directory(config.run.output), invocation);
-      write_file_atomically(part, part_document(outcome, invocation).dump(2) + "\n");
+      const nlohmann::json document = part_document(outcome, invocation);
+      write_file_atomically(part, document.dump(2) + "\n");
+      print_case_warnings(std::cout, document["cases"]);
       const ResultsUpdate update = update_results(config, std::cerr);
       if (config.run.report)
         announce_reports(write_reports(update.document, config.run.output));

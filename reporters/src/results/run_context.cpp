@@ -99,6 +99,7 @@ nlohmann::json run_context(const Config& config, std::chrono::system_clock::time
           {"build_type", text_or_null(std::string(SBENCH_BUILD_TYPE))},
           {"git_commit", git_commit()},
           {"backend", to_string(server.backend)},
+          {"api", server.api ? nlohmann::json(to_string(*server.api)) : nullptr},
           {"model", server.model},
           {"server_command", started_by_us ? nlohmann::json(server.command) : nullptr},
           {"server_url", text_or_null(server.url)},

@@ -5,11 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "sbench/reporters/results_document.hpp"
 #include "sbench/suite.hpp"
 
 namespace sbench::reporters {
-
-inline constexpr int results_schema_version = 1;
 
 // One run of a suite executable, as its part file records it.
 struct SuiteInvocation {

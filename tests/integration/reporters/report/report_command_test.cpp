@@ -76,7 +76,7 @@ TEST_F(ReportCommand, BadInputIsAClearErrorWithExitCode2) {
   for (const auto& [file, message] :
        {std::pair{"missing.json", "missing.json does not exist"},
         std::pair{"broken.json", "broken.json is not valid JSON"},
-        std::pair{"future.json", "schema_version is 9, expected 1"}}) {
+        std::pair{"future.json", "schema_version is 9, expected 2"}}) {
     const auto result = sbench_report(file);
     EXPECT_EQ(result.exit_code, 2) << result.output;
     EXPECT_NE(result.output.find(message), std::string::npos) << result.output;

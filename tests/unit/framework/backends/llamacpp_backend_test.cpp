@@ -6,7 +6,7 @@
 
 #include "backends/llamacpp_slots.hpp"
 #include "sbench/backend.hpp"
-#include "support/fake_http_server.hpp"
+#include "support/backend_test_support.hpp"
 
 namespace sbench {
 namespace {

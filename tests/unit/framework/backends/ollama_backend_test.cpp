@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sbench/backend.hpp"
-#include "support/fake_http_server.hpp"
+#include "support/backend_test_support.hpp"
 
 namespace sbench {
 namespace {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "sbench/backend.hpp"
-#include "support/fake_http_server.hpp"
+#include "support/backend_test_support.hpp"
 
 namespace sbench {
 namespace {

@@ -28,7 +28,7 @@ std::filesystem::path write(const testing::TempDir& dir, const std::string& text
 TEST(ReadResultsDocument, ReadsTheSampleRun) {
   const nlohmann::json results =
       read_results_document(testing::sample_results_file("full_run.json"));
-  EXPECT_EQ(results["schema_version"], 1);
+  EXPECT_EQ(results["schema_version"], 2);
   EXPECT_GT(results["cases"].size(), 30u);
 }
 
@@ -41,10 +41,10 @@ TEST(ReadResultsDocument, NamesTheFileAndTheProblem) {
   EXPECT_NE(error_reading(write(dir, "[1, 2]")).find("expected a JSON object"), std::string::npos);
   EXPECT_NE(error_reading(write(dir, "{\"cases\": []}")).find("no schema_version"),
             std::string::npos);
-  EXPECT_NE(error_reading(write(dir, R"({"schema_version": 2, "cases": []})"))
-                .find("schema_version is 2, expected 1"),
+  EXPECT_NE(error_reading(write(dir, R"({"schema_version": 9, "cases": []})"))
+                .find("schema_version is 9, expected 2"),
             std::string::npos);
-  EXPECT_NE(error_reading(write(dir, R"({"schema_version": 1, "cases": {}})"))
+  EXPECT_NE(error_reading(write(dir, R"({"schema_version": 2, "cases": {}})"))
                 .find("\"cases\" must be an array"),
             std::string::npos);
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sbench/reporters/atomic_file.hpp"
+#include "sbench/reporters/results_document.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sbench::reporters {
@@ -15,7 +16,7 @@ namespace fs = std::filesystem;
 
 nlohmann::json part(const std::string& time, const std::string& suite, double load_ms,
                     bool quick = false) {
-  return {{"schema_version", 1},
+  return {{"schema_version", results_schema_version},
           {"generator", "test"},
           {"context",
            {{"time", time},
@@ -96,7 +97,7 @@ TEST_F(MergePartsTest, CorruptPartIsReportedSkippedAndKept) {
             std::string::npos)
       << warnings_.str();
   EXPECT_NE(warnings_.str().find(dir_.path("other.json").string() +
-                                 ": not a schema version 1 results document"),
+                                 ": not a schema version 2 results document"),
             std::string::npos);
   EXPECT_TRUE(fs::exists(dir_.path("bad.json")));
 }

@@ -74,7 +74,7 @@ TEST_F(PartDocumentTest, SkipsErrorsAndNonFiniteNumbers) {
 TEST_F(PartDocumentTest, SuiteSummaryAndContext) {
   const testing::SampleOutcome sample(config_);
   const nlohmann::json document = part_document(sample.outcome, invocation_);
-  EXPECT_EQ(document["schema_version"], 1);
+  EXPECT_EQ(document["schema_version"], results_schema_version);
   EXPECT_TRUE(document["targets"].is_null());
   ASSERT_EQ(document["suites"].size(), 1u);
   const nlohmann::json& suite = document["suites"][0];
@@ -94,6 +94,30 @@ TEST_F(PartDocumentTest, SuiteSummaryAndContext) {
   EXPECT_GT(context["cores"].get<int>(), 0);
   EXPECT_EQ(context["config"]["server"]["model"], "tiny");
   EXPECT_EQ(context["config"]["run"]["output"], "benchmark_results.json");
+}
+
+TEST_F(PartDocumentTest, CrossChecksReachTheCaseAndTheRunSummary) {
+  testing::SampleOutcome sample(config_);
+  MeasurementChecks checks;
+  checks.generations = 5;
+  checks.streams = 5;
+  checks.estimated_streams = 2;
+  checks.usage_mismatches = 1;
+  checks.warnings = {"usage disagrees with the stream: 3 tokens streamed, usage says 6 (1 of 5)"};
+  sample.outcome.checks["cache_load_time/tokens:2000/manual_time"] = checks;
+  const nlohmann::json document = part_document(sample.outcome, invocation_);
+  const nlohmann::json& load = case_named(document, "cache_load_time");
+  EXPECT_EQ(load["checks"]["token_count_source"], "chunks (estimated)");
+  EXPECT_EQ(load["checks"]["usage_mismatches"], 1);
+  EXPECT_EQ(load["checks"]["streams"], 5);
+  bool warned = false;
+  for (const auto& warning : load["warnings"])
+    warned = warned || warning.get<std::string>().starts_with("usage disagrees with the stream");
+  EXPECT_TRUE(warned) << load["warnings"].dump();
+  EXPECT_TRUE(case_named(document, "broken_case")["checks"]["token_count_source"].is_null());
+  EXPECT_EQ(document["checks"]["usage_mismatches"], 1);
+  EXPECT_EQ(document["checks"]["failed_cases"],
+            nlohmann::json::array({"cache_load_time/tokens:2000/manual_time"}));
 }
 
 TEST(PartPaths, PartsLiveNextToTheOutput) {

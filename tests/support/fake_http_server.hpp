@@ -5,13 +5,9 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "sbench/backend.hpp"
-#include "sbench/generation.hpp"
 
 namespace sbench::testing {
 
@@ -34,7 +30,7 @@ struct Reply {
   std::vector<std::chrono::milliseconds> delays;
 };
 
-// A scripted HTTP/1.1 server on a loopback port, plain sockets, one
+// A test double of an HTTP server: scripted answers on a loopback port, plain sockets, one
 // connection at a time; records every request it got.
 class FakeHttpServer {
  public:
@@ -68,23 +64,5 @@ class FakeHttpServer {
 Reply json_reply(std::string body, int status = 200);
 // Pieces 20 ms apart, so each chunk's arrival time is distinct.
 Reply streamed_reply(std::string content_type, std::vector<std::string> pieces);
-
-// The backend of kind `kind` pointed at `server`, driving `api` (unset: the
-// backend's default).
-std::unique_ptr<BackendClient> backend_for(Backend kind, const FakeHttpServer& server,
-                                           std::string model = {},
-                                           std::optional<ServerApi> api = std::nullopt);
-
-// A text prompt for `agent` (empty: stateless).
-GenerateRequest text_request(std::string agent, std::string prompt, bool stream = false);
-
-// A file of tests/data/backends/, e.g. "llamacpp/completion.json".
-std::string backend_data(const std::string& name);
-
-// An SSE capture split into its events ("data: ...\n\n" each), so that each
-// arrives as its own piece.
-std::vector<std::string> sse_pieces(const std::string& capture);
-// NDJSON split into lines, each with its newline.
-std::vector<std::string> line_pieces(const std::string& capture);
 
 }  // namespace sbench::testing
