@@ -69,6 +69,14 @@ asio::awaitable<ConnectionPool::Acquired> ConnectionPool::connect(
   co_return acquired;
 }
 
+asio::awaitable<void> ConnectionPool::open_ahead(const Endpoint& endpoint,
+                                                 std::chrono::steady_clock::time_point deadline,
+                                                 AbortTarget& abort) {
+  Acquired opened = co_await connect(endpoint, deadline, abort);
+  if (opened.connection)
+    give_back(endpoint, std::move(opened.connection));
+}
+
 void ConnectionPool::give_back(const Endpoint& endpoint, std::shared_ptr<Connection> connection) {
   auto& idle = idle_[endpoint.key()];
   if (idle.size() < max_idle_per_endpoint_)

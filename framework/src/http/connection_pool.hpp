@@ -34,6 +34,12 @@ class ConnectionPool {
   asio::awaitable<Acquired> acquire(const Endpoint& endpoint, bool reuse,
                                     std::chrono::steady_clock::time_point deadline,
                                     AbortTarget& abort);
+  // Opens one more idle connection to `endpoint`, for a request that waits
+  // for its scheduled time: connecting then keeps the connect out of the
+  // send. A failure is left for the request's own connect to report.
+  asio::awaitable<void> open_ahead(const Endpoint& endpoint,
+                                   std::chrono::steady_clock::time_point deadline,
+                                   AbortTarget& abort);
   // Keeps a connection whose last response ended cleanly for the next request.
   void give_back(const Endpoint& endpoint, std::shared_ptr<Connection> connection);
   void close_all() { idle_.clear(); }

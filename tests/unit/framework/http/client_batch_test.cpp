@@ -66,6 +66,28 @@ TEST(ClientBatch, RequestsGoOutAtTheirScheduledTimes) {
   }
 }
 
+// Requests scheduled ahead connect while they wait: at their send time each
+// has a connection of its own, so none is late by a connect.
+TEST(ClientBatch, RequestsScheduledAheadConnectWhileTheyWait) {
+  ScriptedServer server([](ScriptedConnection& connection) {
+    while (connection.read_request())
+      connection.write(testing::json_response("{}"));
+  });
+  Client client;
+  const auto start = Clock::now() + milliseconds(100);
+  std::vector<Request> requests;
+  for (int i = 0; i < 5; ++i) {
+    requests.push_back(bounded(get("/")));
+    requests.back().scheduled_send = start;
+  }
+  const auto responses = client.run_batch(server.endpoint(), std::move(requests));
+  for (const Response& response : responses) {
+    ASSERT_TRUE(response.ok());
+    EXPECT_TRUE(response.reused_connection) << "connected before its send time";
+  }
+  EXPECT_EQ(server.accepted(), 5u) << "one connection each, opened ahead";
+}
+
 // Latency starts at the scheduled time: time the client was late counts.
 TEST(ClientBatch, LatencyIncludesTimeTheClientWasLate) {
   ScriptedServer server([](ScriptedConnection& connection) {
