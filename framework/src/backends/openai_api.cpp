@@ -229,10 +229,12 @@ nlohmann::json OpenAiConversations::with_turn(nlohmann::json conversation, const
 
 std::string OpenAiConversations::prompt_for(ServerConnection& server,
                                             const GenerateRequest& request,
-                                            const Conversation& conversation) {
+                                            const Conversation& conversation,
+                                            const nlohmann::json& extra) {
   if (const auto* tokens = std::get_if<PromptTokens>(&request.prompt)) {
     const std::size_t total = conversation.context_tokens + static_cast<std::size_t>(tokens->count);
-    if (auto sized = sizer_.text_for(server, base_.api, conversation.turns, total, request.seed))
+    if (auto sized =
+            sizer_.text_for(server, {base_.api, conversation.turns, extra}, total, request.seed))
       return *sized;
   }
   return prompt_text(request);
@@ -245,13 +247,14 @@ GenerateResult OpenAiConversations::generate(ServerConnection& server,
   call.extra.update(extra);
   if (request.agent.empty()) {
     const Conversation none{empty(), 0};
-    call.input = with_turn(none.turns, "user", prompt_for(server, request, none));
+    call.input = with_turn(none.turns, "user", prompt_for(server, request, none, call.extra));
     return openai_generate(server, request, call);
   }
   auto conversation = conversations_.find(request.agent);
   if (!conversation)
     return failed_generation(unknown_agent(request.agent));
-  call.input = with_turn(conversation->turns, "user", prompt_for(server, request, *conversation));
+  call.input = with_turn(conversation->turns, "user",
+                         prompt_for(server, request, *conversation, call.extra));
   GenerateResult result = openai_generate(server, request, call);
   if (result.ok()) {
     Conversation next{with_turn(std::move(call.input), "assistant", result.text),

@@ -77,7 +77,7 @@ class OpenAiConversations {
                            const std::string& text) const;
   // The request's prompt as text for the next turn of `conversation`.
   std::string prompt_for(ServerConnection& server, const GenerateRequest& request,
-                         const Conversation& conversation);
+                         const Conversation& conversation, const nlohmann::json& extra);
 
   OpenAiCall base_;
   PromptSizer sizer_;

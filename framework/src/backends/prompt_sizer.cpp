@@ -20,11 +20,12 @@ nlohmann::json next_turn(ServerApi api, nlohmann::json conversation, const std::
 
 }  // namespace
 
-std::optional<std::size_t> PromptSizer::count(ServerConnection& server, ServerApi api,
-                                              const nlohmann::json& conversation,
+std::optional<std::size_t> PromptSizer::count(ServerConnection& server, const Turn& turn,
                                               const std::string& text) {
-  nlohmann::json body = {{"model", model_}};
-  body[api == ServerApi::chat ? "messages" : "prompt"] = next_turn(api, conversation, text);
+  nlohmann::json body = turn.extra;
+  body["model"] = model_;
+  body[turn.api == ServerApi::chat ? "messages" : "prompt"] =
+      next_turn(turn.api, turn.conversation, text);
   const http::Response response = server.send(http::post_json("/tokenize", body.dump()));
   if (!response.ok())
     return std::nullopt;
@@ -35,12 +36,9 @@ std::optional<std::size_t> PromptSizer::count(ServerConnection& server, ServerAp
   return tokens.is_array() ? std::optional(tokens.size()) : std::nullopt;
 }
 
-std::optional<std::string> PromptSizer::search(ServerConnection& server, ServerApi api,
-                                               const nlohmann::json& conversation,
+std::optional<std::string> PromptSizer::search(ServerConnection& server, const Turn& turn,
                                                std::size_t total, std::uint64_t seed) {
-  const auto counts = [&](int words) {
-    return count(server, api, conversation, synthetic_words(words, seed));
-  };
+  const auto counts = [&](int words) { return count(server, turn, synthetic_words(words, seed)); };
   const auto one = counts(1);
   // A server that counts nothing for a word (llama.cpp's /tokenize reads no
   // messages) cannot size anything.
@@ -70,7 +68,7 @@ std::optional<std::string> PromptSizer::search(ServerConnection& server, ServerA
   }
   std::string text = synthetic_words(low, seed);
   for (int pads = 0; pads < kMaxPads; ++pads) {
-    const auto counted = count(server, api, conversation, text + kPad);
+    const auto counted = count(server, turn, text + kPad);
     if (!counted || *counted > total)
       break;
     text += kPad;
@@ -80,9 +78,9 @@ std::optional<std::string> PromptSizer::search(ServerConnection& server, ServerA
   return text;
 }
 
-std::optional<std::string> PromptSizer::text_for(ServerConnection& server, ServerApi api,
-                                                 const nlohmann::json& conversation,
+std::optional<std::string> PromptSizer::text_for(ServerConnection& server, const Turn& turn,
                                                  std::size_t total, std::uint64_t seed) {
+  const nlohmann::json& conversation = turn.conversation;
   const bool first_turn =
       conversation.is_array() ? conversation.empty() : conversation.get<std::string>().empty();
   {
@@ -94,7 +92,7 @@ std::optional<std::string> PromptSizer::text_for(ServerConnection& server, Serve
         return known->second;
     }
   }
-  const std::optional<std::string> text = search(server, api, conversation, total, seed);
+  const std::optional<std::string> text = search(server, turn, total, seed);
   std::lock_guard lock(mutex_);
   if (!text) {
     available_ = false;

@@ -24,19 +24,26 @@ class PromptSizer {
  public:
   explicit PromptSizer(std::string model) : model_(std::move(model)) {}
 
-  // The text to send as the next user turn of `conversation` (messages, or
-  // the completion string so far) so that the server counts `total` prompt
-  // tokens; nullopt when the server cannot tokenize. Thread-safe.
-  std::optional<std::string> text_for(ServerConnection& server, ServerApi api,
-                                      const nlohmann::json& conversation, std::size_t total,
+  // What a sizing is for: the conversation so far (messages, or the
+  // completion string) and the generation request's own extra fields (an
+  // agent id: a server that caches per agent renders for that agent).
+  struct Turn {
+    ServerApi api;
+    const nlohmann::json& conversation;
+    const nlohmann::json& extra;
+  };
+
+  // The text to send as the next user turn so that the server counts
+  // `total` prompt tokens; nullopt when the server cannot tokenize.
+  // Thread-safe.
+  std::optional<std::string> text_for(ServerConnection& server, const Turn& turn, std::size_t total,
                                       std::uint64_t seed);
 
  private:
-  // The prompt tokens of `conversation` with `text` as the next turn.
-  std::optional<std::size_t> count(ServerConnection& server, ServerApi api,
-                                   const nlohmann::json& conversation, const std::string& text);
-  std::optional<std::string> search(ServerConnection& server, ServerApi api,
-                                    const nlohmann::json& conversation, std::size_t total,
+  // The prompt tokens of the conversation with `text` as the next turn.
+  std::optional<std::size_t> count(ServerConnection& server, const Turn& turn,
+                                   const std::string& text);
+  std::optional<std::string> search(ServerConnection& server, const Turn& turn, std::size_t total,
                                     std::uint64_t seed);
 
   std::string model_;

@@ -9,7 +9,8 @@ namespace sbench::server::http {
 
 // POST /tokenize as vLLM serves it ("prompt", or chat "messages" rendered
 // with the generation prompt unless add_generation_prompt is false), and as
-// llama.cpp does ("content"), so a client can size prompts exactly.
+// llama.cpp does ("content"), so a client can size prompts exactly. With
+// "agent_id" the messages are rendered as a chat on that agent would be.
 void add_tokenize_route(Router& router, RouteContext& context) {
   router.add("POST", "/tokenize", [&context](const HttpRequest& request, const auto&) {
     const Engine& engine = context.engine;
@@ -20,11 +21,15 @@ void add_tokenize_route(Router& router, RouteContext& context) {
     std::optional<std::string> text = body.string("prompt");
     if (const auto content = body.string("content"); content && !text)
       text = content;
+    // As the chat route renders for this agent: its generated turns match
+    // the tokens it holds.
+    const std::optional<std::string> agent = body.string("agent_id");
+    const std::optional<std::vector<int>> held = agent ? engine.agent_tokens(*agent) : std::nullopt;
     std::vector<int> tokens;
     if (body.value("messages")) {
       if (text)
         throw HttpError(400, "give either 'messages' or a prompt, not both");
-      tokens = render_chat(read_chat_messages(body), engine.tokenizer(), nullptr);
+      tokens = render_chat(read_chat_messages(body), engine.tokenizer(), held ? &*held : nullptr);
       if (!generation_prompt)
         tokens.resize(tokens.size() - chat_generation_prompt(engine.tokenizer()).size());
     } else if (text) {
