@@ -60,7 +60,9 @@ enum class Format {
   openai_completions,
   openai_continuous,
   llamacpp,
-  ollama
+  llamacpp_chat,  // llama.cpp's /v1/chat/completions on an agent's slot
+  ollama,
+  ollama_chat,  // Ollama's /api/chat
 };
 
 std::string format_name(Format format) {
@@ -75,15 +77,24 @@ std::string format_name(Format format) {
       return "openai_chat_continuous_usage";
     case Format::llamacpp:
       return "llamacpp";
+    case Format::llamacpp_chat:
+      return "llamacpp_chat";
     case Format::ollama:
       return "ollama";
+    case Format::ollama_chat:
+      return "ollama_chat";
   }
   return "?";
 }
 
+// Formats whose wire shape is OpenAI's, and Ollama's NDJSON ones.
 bool is_openai(Format format) {
   return format == Format::openai_chat || format == Format::openai_completions ||
-         format == Format::openai_continuous;
+         format == Format::openai_continuous || format == Format::llamacpp_chat;
+}
+
+bool is_ollama(Format format) {
+  return format == Format::ollama || format == Format::ollama_chat;
 }
 
 // Whether the format states each event's token count (else one event with
@@ -103,9 +114,9 @@ class Encoder {
     const std::size_t usage = framing_.usage_tokens ? framing_.usage_tokens : truth_tokens;
     switch (step.kind) {
       case Kind::comment:
-        return format_ == Format::ollama ? "" : sse(": keep-alive");
+        return is_ollama(format_) ? "" : sse(": keep-alive");
       case Kind::done:
-        return format_ == Format::llamacpp || format_ == Format::ollama ? "" : data("[DONE]");
+        return format_ == Format::llamacpp || is_ollama(format_) ? "" : data("[DONE]");
       case Kind::error:
         return line(R"({"error":{"message":"boom: the engine failed"}})");
       case Kind::usage:
@@ -130,7 +141,7 @@ class Encoder {
   }
   std::string data(const std::string& json) const { return sse("data: " + json); }
   std::string line(const std::string& json) const {
-    return format_ == Format::ollama ? json + "\n" : data(json);
+    return is_ollama(format_) ? json + "\n" : data(json);
   }
 
   nlohmann::json usage_json(std::size_t completion) const {
@@ -173,6 +184,10 @@ class Encoder {
                 {"tokens_evaluated", 5}};
       case Format::ollama:
         return {{"model", "m"}, {"response", text}, {"done", false}};
+      case Format::ollama_chat:
+        return {{"model", "m"},
+                {"message", {{"role", "assistant"}, {"content", text}}},
+                {"done", false}};
       default:
         return openai_envelope({openai_choice({{"content", text}}, nullptr)}, running_usage());
     }
@@ -190,6 +205,9 @@ class Encoder {
                 {"tokens_evaluated", 5}};
       case Format::ollama:
         return {{"model", "m"}, {"response", ""}, {"done", false}};
+      case Format::ollama_chat:
+        return {
+            {"model", "m"}, {"message", {{"role", "assistant"}, {"content", ""}}}, {"done", false}};
       default: {
         nlohmann::json delta = {{"content", ""}};
         if (role)
@@ -217,7 +235,8 @@ class Encoder {
         }
         return last;
       }
-      case Format::ollama: {
+      case Format::ollama:
+      case Format::ollama_chat: {
         nlohmann::json last = {{"model", "m"}, {"response", ""}, {"done", true}};
         if (with_usage) {
           last["eval_count"] = usage;
@@ -249,8 +268,7 @@ Script script_for(Format format, const std::vector<Step>& steps, const Framing& 
     truth += step.tokens;
   Encoder encoder(format, framing);
   Script script;
-  script.reply.content_type =
-      format == Format::ollama ? "application/x-ndjson" : "text/event-stream";
+  script.reply.content_type = is_ollama(format) ? "application/x-ndjson" : "text/event-stream";
   for (const Step& step : steps) {
     const std::string bytes = encoder.encode(step, truth);
     if (bytes.empty())
@@ -280,11 +298,17 @@ std::unique_ptr<BackendClient> backend_of(Format format, const testing::FakeHttp
     case Format::reference:
       config.backend = Backend::reference;
       break;
+    case Format::llamacpp_chat:
+      config.api = ServerApi::chat;
+      [[fallthrough]];
     case Format::llamacpp:
       config.backend = Backend::llamacpp;
       config.command = {"llama-server", "-np", "1"};
       config.url.clear();  // the slot count comes from the command line
       break;
+    case Format::ollama_chat:
+      config.api = ServerApi::chat;
+      [[fallthrough]];
     case Format::ollama:
       config.backend = Backend::ollama;
       break;
@@ -305,7 +329,8 @@ std::unique_ptr<BackendClient> backend_of(Format format, const testing::FakeHttp
 
 bool is_generation(const std::string& target) {
   return target == "/v1/chat/completions" || target == "/v1/completions" ||
-         target == "/completion" || target == "/api/generate" || target.ends_with("/generate");
+         target == "/completion" || target == "/api/generate" || target == "/api/chat" ||
+         target.ends_with("/generate");
 }
 
 // Agent creation, slot erasing: fine. No /metrics.
@@ -317,7 +342,8 @@ testing::Reply other_route(const std::string& target) {
 // streams of sbench-server and llama.cpp are an agent's.
 GenerateRequest generation_request(Format format, BackendClient& backend) {
   GenerateRequest request = testing::text_request("", "Say", true);
-  if (format == Format::reference || format == Format::llamacpp) {
+  if (format == Format::reference || format == Format::llamacpp ||
+      format == Format::llamacpp_chat) {
     EXPECT_EQ(backend.create_agent("a"), "");
     request.agent = "a";
   }
@@ -332,7 +358,50 @@ struct Outcome {
   Clock::time_point scheduled;
 };
 
-Outcome run(Format format, const std::vector<Step>& steps, const Framing& framing = {}) {
+constexpr nanoseconds kTolerance = milliseconds(1);
+
+// What the client should have measured: TTFT and one ITL per token after
+// the first, from the moments the double wrote each token event.
+struct Truth {
+  nanoseconds ttft;
+  std::vector<nanoseconds> itl;
+};
+
+Truth truth_of(const Outcome& outcome) {
+  const Script& script = outcome.script;
+  const auto at = [&](std::size_t step) { return outcome.written[script.token_pieces[step]]; };
+  Truth truth{at(0) - outcome.scheduled,
+              std::vector<nanoseconds>(script.token_counts[0] - 1, nanoseconds{0})};
+  for (std::size_t step = 1; step < script.token_pieces.size(); ++step) {
+    const nanoseconds gap = at(step) - at(step - 1);
+    truth.itl.insert(truth.itl.end(), script.token_counts[step],
+                     gap / static_cast<long>(script.token_counts[step]));
+  }
+  return truth;
+}
+
+bool near(nanoseconds measured, nanoseconds truth) {
+  return (measured > truth ? measured - truth : truth - measured) <= kTolerance;
+}
+
+// Whether every measured latency is within the tolerance of the truth.
+bool timed_right(const Outcome& outcome) {
+  const stats::TokenTiming& timing = outcome.result.token_timing;
+  if (!outcome.result.ok() || outcome.written.size() != outcome.script.reply.pieces.size() ||
+      outcome.script.token_pieces.empty() || !timing.time_to_first_token)
+    return false;
+  const Truth truth = truth_of(outcome);
+  if (!near(*timing.time_to_first_token, truth.ttft) ||
+      timing.inter_token_latencies.size() != truth.itl.size())
+    return false;
+  for (std::size_t i = 0; i < truth.itl.size(); ++i) {
+    if (!near(timing.inter_token_latencies[i], truth.itl[i]))
+      return false;
+  }
+  return true;
+}
+
+Outcome run_once(Format format, const std::vector<Step>& steps, const Framing& framing) {
   Outcome outcome;
   outcome.script = script_for(format, steps, framing);
   testing::FakeHttpServer server([&](const testing::RecordedRequest& request) {
@@ -347,10 +416,23 @@ Outcome run(Format format, const std::vector<Step>& steps, const Framing& framin
   return outcome;
 }
 
-constexpr nanoseconds kTolerance = milliseconds(1);
+// A mistake in attributing time is off by a scripted gap (tens of ms) on
+// every try; a preempted thread on a busy 2-core machine is off once. So a
+// scenario whose timing misses the truth gets two more tries before the
+// assertions judge it.
+Outcome run(Format format, const std::vector<Step>& steps, const Framing& framing = {}) {
+  constexpr int kTries = 3;
+  Outcome outcome;
+  for (int attempt = 0; attempt < kTries; ++attempt) {
+    outcome = run_once(format, steps, framing);
+    if (!outcome.result.ok() || outcome.script.token_pieces.empty() || timed_right(outcome))
+      break;
+  }
+  return outcome;
+}
 
 void expect_near(nanoseconds measured, nanoseconds truth, const std::string& what) {
-  EXPECT_LE(measured > truth ? measured - truth : truth - measured, kTolerance)
+  EXPECT_TRUE(near(measured, truth))
       << what << ": measured " << measured.count() << " ns, truth " << truth.count() << " ns";
 }
 
@@ -363,17 +445,11 @@ void expect_timing_matches_truth(const Outcome& outcome, std::size_t usage_token
   ASSERT_EQ(outcome.written.size(), script.reply.pieces.size());
   ASSERT_FALSE(script.token_pieces.empty());
   ASSERT_TRUE(timing.time_to_first_token) << "no chunk was taken for a token";
-  const auto at = [&](std::size_t step) { return outcome.written[script.token_pieces[step]]; };
-  expect_near(*timing.time_to_first_token, at(0) - outcome.scheduled, "TTFT");
-  std::vector<nanoseconds> truth(script.token_counts[0] - 1, nanoseconds{0});
-  for (std::size_t step = 1; step < script.token_pieces.size(); ++step) {
-    const nanoseconds gap = at(step) - at(step - 1);
-    truth.insert(truth.end(), script.token_counts[step],
-                 gap / static_cast<long>(script.token_counts[step]));
-  }
-  ASSERT_EQ(timing.inter_token_latencies.size(), truth.size());
-  for (std::size_t i = 0; i < truth.size(); ++i)
-    expect_near(timing.inter_token_latencies[i], truth[i], "ITL " + std::to_string(i));
+  const Truth truth = truth_of(outcome);
+  expect_near(*timing.time_to_first_token, truth.ttft, "TTFT");
+  ASSERT_EQ(timing.inter_token_latencies.size(), truth.itl.size());
+  for (std::size_t i = 0; i < truth.itl.size(); ++i)
+    expect_near(timing.inter_token_latencies[i], truth.itl[i], "ITL " + std::to_string(i));
   std::size_t streamed = 0;
   for (std::size_t count : script.token_counts)
     streamed += count;
@@ -510,7 +586,8 @@ TEST_P(StreamConformance, StreamStoppingWithoutAFinalEventFails) {
 INSTANTIATE_TEST_SUITE_P(EveryBackend, StreamConformance,
                          ::testing::Values(Format::reference, Format::openai_chat,
                                            Format::openai_completions, Format::openai_continuous,
-                                           Format::llamacpp, Format::ollama),
+                                           Format::llamacpp, Format::llamacpp_chat, Format::ollama,
+                                           Format::ollama_chat),
                          [](const auto& info) { return format_name(info.param); });
 
 }  // namespace
