@@ -122,8 +122,11 @@ void fill_agents(BackendClient& backend, std::span<const std::string> agents, in
     const TokenUsage& usage = *fill.results[i].usage;
     const std::size_t held = usage.prompt_tokens + usage.completion_tokens;
     if (held != static_cast<std::size_t>(tokens)) {
-      throw std::runtime_error("filling agent " + agents[i] + " to " + std::to_string(tokens) +
-                               " tokens: the server reports " + std::to_string(held));
+      throw std::runtime_error(
+          "filling agent " + agents[i] + " to " + std::to_string(tokens) +
+          " tokens: the server reports " + std::to_string(held) +
+          " (APIs that take only text get exact prompt lengths from the server's POST /tokenize; "
+          "a server without one gets an estimate)");
     }
   }
 }
