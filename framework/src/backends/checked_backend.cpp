@@ -75,9 +75,14 @@ void CheckedBackend::check_timing(const GenerateRequest& request, const Generate
   }
   // Without a cold prefill seen, or a streamed first token, there is nothing
   // to compare with; the server's own count still checked the reuse.
-  if (resumed && *resumed > 0 && first_token_ms && cold_rate > 0)
+  // The resume prefills its new prompt too; a cold start would prefill the
+  // whole context, which OpenAI-style usage counts as the prompt.
+  if (resumed && *resumed > 0 && first_token_ms && cold_rate > 0) {
+    const std::size_t context =
+        std::max(*resumed, result.usage ? result.usage->prompt_tokens : std::size_t{0});
     measurement_log::record_resume(request.agent, *resumed, *first_token_ms,
-                                   static_cast<double>(*resumed) / cold_rate);
+                                   static_cast<double>(context) / cold_rate);
+  }
 }
 
 }  // namespace sbench::detail

@@ -21,6 +21,10 @@ std::optional<T> optional_field(const nlohmann::json& object, std::string_view n
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!found->is_number())
       return std::nullopt;
+  } else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) {
+    // A negative count from a server must not wrap around to 2^64.
+    if (!found->is_number_unsigned())
+      return std::nullopt;
   } else if constexpr (std::is_integral_v<T>) {
     if (!found->is_number_integer())
       return std::nullopt;

@@ -73,6 +73,16 @@ void take_final(const nlohmann::json& answer, GenerateResult& result) {
   }
 }
 
+// The integer ids of a "tokens" field, whatever else a server put there.
+void append_token_ids(const nlohmann::json& ids, std::vector<int>& generated) {
+  if (!ids.is_array())
+    return;
+  for (const auto& token : ids) {
+    if (token.is_number_integer())
+      generated.push_back(token.get<int>());
+  }
+}
+
 // Every event carries the running tokens_predicted, so an event's tokens are
 // its increase (a server may pack several tokens into one event); where it
 // is missing, the event's ids, and only then one token per event with text.
@@ -90,12 +100,7 @@ std::vector<int> read_stream(const http::Response& response, GenerateResult& res
     const nlohmann::json& ids = member(data, "tokens");
     const std::string content = optional_field<std::string>(data, "content").value_or("");
     result.text += content;
-    if (ids.is_array()) {
-      for (const auto& token : ids) {
-        if (token.is_number_integer())
-          generated.push_back(token.get<int>());
-      }
-    }
+    append_token_ids(ids, generated);
     if (const auto predicted = optional_field<std::size_t>(data, "tokens_predicted"))
       counted.add_running_total(event.arrived, *predicted);
     else if (ids.is_array() && !ids.empty())
@@ -217,8 +222,7 @@ GenerateResult LlamaCppBackend::generate_for_agent(const GenerateRequest& reques
   } else {
     final_answer = parse_body(response);
     result.text = optional_field<std::string>(final_answer, "content").value_or("");
-    for (const auto& token : final_answer.value("tokens", nlohmann::json::array()))
-      generated.push_back(token.get<int>());
+    append_token_ids(member(final_answer, "tokens"), generated);
     take_final(final_answer, result);
     time_generation(result, response, nullptr);
   }

@@ -21,37 +21,49 @@ nlohmann::json next_turn(ServerApi api, nlohmann::json conversation, const std::
 }  // namespace
 
 std::optional<std::size_t> PromptSizer::count(ServerConnection& server, const Turn& turn,
-                                              const std::string& text) {
+                                              const std::string& text, bool& unsupported) {
   nlohmann::json body = turn.extra;
   body["model"] = model_;
   body[turn.api == ServerApi::chat ? "messages" : "prompt"] =
       next_turn(turn.api, turn.conversation, text);
   const http::Response response = server.send(http::post_json("/tokenize", body.dump()));
-  if (!response.ok())
+  if (!response.ok()) {
+    // No such route, or one that refuses this shape: that will not change.
+    // A timeout, an overload (429, 5xx) may.
+    unsupported = (response.status >= 400 && response.status < 500 && response.status != 429) ||
+                  response.status == 501;
     return std::nullopt;
+  }
   const nlohmann::json answer = parse_body(response);
-  if (const auto counted = optional_field<std::size_t>(answer, "count"))
-    return counted;
-  const nlohmann::json& tokens = member(answer, "tokens");
-  return tokens.is_array() ? std::optional(tokens.size()) : std::nullopt;
+  std::optional<std::size_t> counted = optional_field<std::size_t>(answer, "count");
+  if (const nlohmann::json& tokens = member(answer, "tokens"); !counted && tokens.is_array())
+    counted = tokens.size();
+  unsupported = !counted;
+  return counted;
 }
 
 std::optional<std::string> PromptSizer::search(ServerConnection& server, const Turn& turn,
-                                               std::size_t total, std::uint64_t seed) {
-  const auto counts = [&](int words) { return count(server, turn, synthetic_words(words, seed)); };
-  const auto one = counts(1);
+                                               std::size_t total, std::uint64_t seed,
+                                               bool& unsupported) {
+  const auto counts = [&](const std::string& text) {
+    return count(server, turn, text, unsupported);
+  };
+  const auto words = [&](int count) { return synthetic_words(count, seed); };
+  const auto one = counts(words(1));
   // A server that counts nothing for a word (llama.cpp's /tokenize reads no
   // messages) cannot size anything.
+  if (one == std::size_t{0})
+    unsupported = true;
   if (!one || *one == 0)
     return std::nullopt;
   if (*one >= total)
-    return synthetic_words(1, seed);
+    return words(1);
   // Every word is at least one token: the largest count <= total is found
   // between a doubling that passes it and the one before.
   int low = 1;
   int high = 2;
   for (;;) {
-    const auto counted = counts(high);
+    const auto counted = counts(words(high));
     if (!counted)
       return std::nullopt;
     if (*counted > total || static_cast<std::size_t>(high) >= total)
@@ -61,14 +73,14 @@ std::optional<std::string> PromptSizer::search(ServerConnection& server, const T
   }
   while (high - low > 1) {
     const int middle = low + (high - low) / 2;
-    const auto counted = counts(middle);
+    const auto counted = counts(words(middle));
     if (!counted)
       return std::nullopt;
     (*counted <= total ? low : high) = middle;
   }
-  std::string text = synthetic_words(low, seed);
+  std::string text = words(low);
   for (int pads = 0; pads < kMaxPads; ++pads) {
-    const auto counted = count(server, turn, text + kPad);
+    const auto counted = counts(text + kPad);
     if (!counted || *counted > total)
       break;
     text += kPad;
@@ -83,6 +95,11 @@ std::optional<std::string> PromptSizer::text_for(ServerConnection& server, const
   const nlohmann::json& conversation = turn.conversation;
   const bool first_turn =
       conversation.is_array() ? conversation.empty() : conversation.get<std::string>().empty();
+  // Every fresh agent of a batch asks for the same first turn at once: one
+  // searches, the others wait for its answer instead of searching too.
+  std::unique_lock first_turn_search(first_turn_search_, std::defer_lock);
+  if (first_turn)
+    first_turn_search.lock();
   {
     std::lock_guard lock(mutex_);
     if (available_ == false)
@@ -92,10 +109,12 @@ std::optional<std::string> PromptSizer::text_for(ServerConnection& server, const
         return known->second;
     }
   }
-  const std::optional<std::string> text = search(server, turn, total, seed);
+  bool unsupported = false;
+  const std::optional<std::string> text = search(server, turn, total, seed, unsupported);
   std::lock_guard lock(mutex_);
   if (!text) {
-    available_ = false;
+    if (unsupported)
+      available_ = false;
     return std::nullopt;
   }
   available_ = true;

@@ -40,14 +40,17 @@ class PromptSizer {
                                       std::uint64_t seed);
 
  private:
-  // The prompt tokens of the conversation with `text` as the next turn.
+  // The prompt tokens of the conversation with `text` as the next turn;
+  // nullopt on failure, with `unsupported` set when the server cannot
+  // tokenize at all (rather than failed this once).
   std::optional<std::size_t> count(ServerConnection& server, const Turn& turn,
-                                   const std::string& text);
+                                   const std::string& text, bool& unsupported);
   std::optional<std::string> search(ServerConnection& server, const Turn& turn, std::size_t total,
-                                    std::uint64_t seed);
+                                    std::uint64_t seed, bool& unsupported);
 
   std::string model_;
-  std::mutex mutex_;
+  std::mutex first_turn_search_;  // held through a first turn's search
+  std::mutex mutex_;              // guards what follows
   std::optional<bool> available_;
   // First turns, which every fresh agent of a case asks for alike.
   std::map<std::pair<std::size_t, std::uint64_t>, std::string> first_turns_;

@@ -71,8 +71,11 @@ std::optional<std::uint64_t> bytes_of(const nlohmann::json& body, std::string_vi
 ReferenceBackend::ReferenceBackend(const ServerConfig& server, BackendTarget target)
     : server_(std::move(target)), model_(server.model) {
   if (auto call = openai_call_for(server, "reference", {ServerApi::native, ServerApi::chat},
-                                  ServerApi::native))
+                                  ServerApi::native)) {
+    // sbench-server states every chunk's tokens when asked: never estimate.
+    call->continuous_usage = true;
     chat_.emplace(std::move(*call));
+  }
 }
 
 const Capabilities& ReferenceBackend::capabilities() const {

@@ -69,12 +69,21 @@ asio::awaitable<ConnectionPool::Acquired> ConnectionPool::connect(
   co_return acquired;
 }
 
-asio::awaitable<void> ConnectionPool::open_ahead(const Endpoint& endpoint,
-                                                 std::chrono::steady_clock::time_point deadline,
-                                                 AbortTarget& abort) {
+asio::awaitable<void> ConnectionPool::connect_ahead(const Endpoint& endpoint,
+                                                    std::chrono::steady_clock::time_point deadline,
+                                                    AbortTarget& abort) {
+  const std::size_t waiting = ++waiting_[endpoint.key()];
+  if (idle_[endpoint.key()].size() >= waiting)
+    co_return;
   Acquired opened = co_await connect(endpoint, deadline, abort);
   if (opened.connection)
     give_back(endpoint, std::move(opened.connection));
+}
+
+void ConnectionPool::done_waiting(const Endpoint& endpoint) {
+  auto& waiting = waiting_[endpoint.key()];
+  if (waiting > 0)
+    --waiting;
 }
 
 void ConnectionPool::give_back(const Endpoint& endpoint, std::shared_ptr<Connection> connection) {

@@ -34,12 +34,14 @@ class ConnectionPool {
   asio::awaitable<Acquired> acquire(const Endpoint& endpoint, bool reuse,
                                     std::chrono::steady_clock::time_point deadline,
                                     AbortTarget& abort);
-  // Opens one more idle connection to `endpoint`, for a request that waits
-  // for its scheduled time: connecting then keeps the connect out of the
-  // send. A failure is left for the request's own connect to report.
-  asio::awaitable<void> open_ahead(const Endpoint& endpoint,
-                                   std::chrono::steady_clock::time_point deadline,
-                                   AbortTarget& abort);
+  // For a request that waits for its scheduled time: counts it as waiting
+  // and, while fewer idle connections than waiting requests exist, connects
+  // one now, so the connect stays out of its send. A failure is left for the
+  // request's own connect to report. done_waiting() when the wait is over.
+  asio::awaitable<void> connect_ahead(const Endpoint& endpoint,
+                                      std::chrono::steady_clock::time_point deadline,
+                                      AbortTarget& abort);
+  void done_waiting(const Endpoint& endpoint);
   // Keeps a connection whose last response ended cleanly for the next request.
   void give_back(const Endpoint& endpoint, std::shared_ptr<Connection> connection);
   void close_all() { idle_.clear(); }
@@ -55,6 +57,7 @@ class ConnectionPool {
   asio::io_context& io_;
   const std::size_t max_idle_per_endpoint_;
   std::unordered_map<std::string, std::vector<std::shared_ptr<Connection>>> idle_;
+  std::unordered_map<std::string, std::size_t> waiting_;
   std::atomic<std::size_t> opened_{0};
   std::atomic<std::size_t> reused_{0};
 };

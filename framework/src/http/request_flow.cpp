@@ -90,9 +90,14 @@ asio::awaitable<Response> run_request(ConnectionPool& pool, const RetryPolicy& r
 
   // A request scheduled ahead connects while it waits, so its send is not
   // late by a connect (docs/MEASURING.md, "Client lag").
-  if (response.timing.scheduled - now > kConnectAhead)
-    co_await pool.open_ahead(endpoint, std::min(deadline, now + request.timeouts.connect), *abort);
-  if (!co_await wait_until(response.timing.scheduled, request, *abort)) {
+  const bool ahead = response.timing.scheduled - now > kConnectAhead;
+  if (ahead)
+    co_await pool.connect_ahead(endpoint, std::min(deadline, now + request.timeouts.connect),
+                                *abort);
+  const bool on_time = co_await wait_until(response.timing.scheduled, request, *abort);
+  if (ahead)
+    pool.done_waiting(endpoint);
+  if (!on_time) {
     mark_cancelled(response);
     co_return response;
   }

@@ -108,8 +108,12 @@ RequestId Engine::generate(const std::string& agent_id, GenerateParams params,
   std::lock_guard lock(state.mutex);
   impl_->require_running();
   auto agent = state.agents.find(agent_id);
-  if (!agent && params.prompt_is_whole_context)
+  if (!agent && params.prompt_is_whole_context) {
+    // Only a request that can run creates its agent: refused ones must not
+    // fill the agent table.
+    engine::validate_generate_params(state, params, 0);
     agent = state.agents.create(agent_id);
+  }
   if (!agent)
     agent = state.agents.get(agent_id);  // throws: unknown agent
   engine::require_idle(*agent);

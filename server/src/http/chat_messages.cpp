@@ -15,8 +15,8 @@ std::string read_content(const nlohmann::json& content, std::size_t index) {
     throw HttpError(400, "field '" + where + "' must be a string or an array of text parts");
   std::string text;
   for (const nlohmann::json& part : content) {
-    if (!part.is_object() || part.value("type", "") != "text" || !part.contains("text") ||
-        !part["text"].is_string())
+    if (!part.is_object() || !part.contains("type") || part["type"] != "text" ||
+        !part.contains("text") || !part["text"].is_string())
       throw HttpError(400, "field '" + where +
                                "' may only hold {\"type\": \"text\", \"text\": ...}"
                                " parts: the reference model reads text");

@@ -18,7 +18,7 @@ void read_chat_defaults(JsonBody& body) {
   if (const nlohmann::json* choice = body.value("tool_choice"); choice && *choice != "none")
     throw HttpError(400, "field 'tool_choice' may only be \"none\"");
   if (const nlohmann::json* format = body.value("response_format");
-      format && (!format->is_object() || format->value("type", "") != "text"))
+      format && (!format->is_object() || !format->contains("type") || (*format)["type"] != "text"))
     throw HttpError(400, "field 'response_format' may only be {\"type\": \"text\"}");
   body.boolean("parallel_tool_calls");
   body.integer("top_logprobs", 0, 0);

@@ -122,7 +122,9 @@ ReplyProgress GenerationReply::poll_stream(std::vector<int> tokens,
     progress.stream_data += sse_event(error_body(status_for(error->kind()), error->what()));
     progress.stream_ended = true;
   } else if (result) {
-    const std::string trailing = stop_text_.append(text_.flush()) + stop_text_.finish();
+    // Two statements: the operands of + may run in either order.
+    std::string trailing = stop_text_.append(text_.flush());
+    trailing += stop_text_.finish();
     for (const auto& event : format_->final_events(*result, trailing))
       progress.stream_data += sse_event(event);
     progress.stream_data += kSseDone;

@@ -218,7 +218,21 @@ TEST_F(ChatCompletions, RefusesWhatItCannotDo) {
   expect_error(post("/v1/chat/completions", request), 400);
   request = chat({{{"role", "user"}, {"content", {{{"type", "image_url"}}}}}});
   expect_error(post("/v1/chat/completions", request), 400);
+  request = chat({{{"role", "user"}, {"content", {{{"type", 1}, {"text", "x"}}}}}});
+  expect_error(post("/v1/chat/completions", request), 400);
+  request = chat({user("x")});
+  request["response_format"] = {{"type", 7}};
+  expect_error(post("/v1/chat/completions", request), 400);
   expect_healthy();
+}
+
+TEST_F(ChatCompletions, ARefusedRequestCreatesNoAgent) {
+  // Past the context limit: refused by the engine, after the agent's lookup.
+  nlohmann::json request = chat({user(std::string(5000, 'x'))});
+  request["agent_id"] = "chat-never-created";
+  const HttpResult refused = post("/v1/chat/completions", request);
+  EXPECT_GE(refused.status, 400) << refused.body;
+  EXPECT_EQ(get("/v1/stats").body.find("chat-never-created"), std::string::npos);
 }
 
 }  // namespace

@@ -199,5 +199,21 @@ TEST(LlamaCppBackend, MemoryStatsComeFromMetrics) {
   EXPECT_EQ(stats.raw.at("llamacpp:n_decode_total"), 13);
 }
 
+// Hostile answers are errors in the result, never exceptions out of generate().
+TEST(LlamaCppBackend, MalformedAnswersAreErrorsNotExceptions) {
+  for (const char* body :
+       {R"({"content":"x","tokens":["not an id"],"tokens_predicted":-3})", R"([1, 2, 3])"}) {
+    FakeLlamaCpp fake([body](const nlohmann::json&) { return json_reply(body); });
+    auto backend = fake.backend();
+    ASSERT_EQ(backend->create_agent("a"), "");
+    GenerateResult result;
+    EXPECT_NO_THROW(result = backend->generate(testing::text_request("a", "Hi")));
+    if (result.ok()) {
+      // Nothing usable was said: no count wraps around from a negative one.
+      EXPECT_FALSE(result.usage && result.usage->completion_tokens > 1000) << body;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sbench
