@@ -16,7 +16,8 @@ namespace {
 constexpr double kNanosPerMilli = 1e6;
 
 // Ollama has no ignore_eos: a generation may stop early, and the usage says
-// so. `state` is the agent's context (generate) or its messages (chat).
+// so. `state` is the agent's context (generate) or its messages with this
+// turn's prompt already added (chat).
 nlohmann::json request_body(const GenerateRequest& request, const std::string& model, bool chat,
                             nlohmann::json state) {
   nlohmann::json body = {{"model", model},
@@ -26,9 +27,6 @@ nlohmann::json request_body(const GenerateRequest& request, const std::string& m
                            {"temperature", request.temperature},
                            {"seed", request.seed}}}};
   if (chat) {
-    if (!state.is_array())
-      state = nlohmann::json::array();
-    state.push_back(chat_message("user", prompt_text(request)));
     body["messages"] = std::move(state);
     return body;
   }
@@ -127,14 +125,10 @@ std::string OllamaBackend::delete_agent(const std::string& agent) {
   return agents_.remove(agent) ? "" : unknown_agent(agent);
 }
 
-nlohmann::json OllamaBackend::next_state(nlohmann::json state, const GenerateRequest& request,
-                                         const GenerateResult& result,
+nlohmann::json OllamaBackend::next_state(nlohmann::json state, const GenerateResult& result,
                                          const nlohmann::json& final_answer) const {
   if (!chat())
     return member(final_answer, "context").is_null() ? state : member(final_answer, "context");
-  if (!state.is_array())
-    state = nlohmann::json::array();
-  state.push_back(chat_message("user", prompt_text(request)));
   state.push_back(chat_message("assistant", result.text));
   return state;
 }
@@ -146,6 +140,11 @@ GenerateResult OllamaBackend::generate(const GenerateRequest& request) {
     if (!known)
       return failed_generation(unknown_agent(request.agent));
     state = *known;
+  }
+  if (chat()) {
+    if (!state.is_array())
+      state = nlohmann::json::array();
+    state.push_back(chat_message("user", prompt_text(request)));
   }
   http::Request call = http::post_json(chat() ? "/api/chat" : "/api/generate",
                                        request_body(request, model_, chat(), state).dump());
@@ -172,7 +171,7 @@ GenerateResult OllamaBackend::generate(const GenerateRequest& request) {
     time_generation(result, response, nullptr);
   }
   if (result.ok() && !request.agent.empty())
-    agents_.update(request.agent, next_state(std::move(state), request, result, final_answer));
+    agents_.update(request.agent, next_state(std::move(state), result, final_answer));
   return result;
 }
 

@@ -27,9 +27,9 @@ class OllamaBackend : public BackendClient {
  private:
   bool chat() const { return api_ == ServerApi::chat; }
   // The agent's state after this turn: the returned context, or the
-  // messages with the prompt and answer added.
-  nlohmann::json next_state(nlohmann::json state, const GenerateRequest& request,
-                            const GenerateResult& result, const nlohmann::json& final_answer) const;
+  // messages sent (the prompt included) with the answer added.
+  nlohmann::json next_state(nlohmann::json state, const GenerateResult& result,
+                            const nlohmann::json& final_answer) const;
 
   ServerConnection server_;
   std::string model_;
