@@ -1,21 +1,22 @@
-# sbench_component_library(<component> <folder> [<target_link_libraries args>...])
+# sbench_component_library(<component> [<target_link_libraries args>...])
 #
-# One static library per concept folder of a component (server, framework,
-# reporters): <component>/src/<folder>/*.cpp becomes sbench_<component>_<folder>
-# (alias sbench::<component>_<folder>), public headers under
-# <component>/include/, private ones under src/. Small libraries keep a change
-# from rebuilding what does not depend on it. The target is also appended to
-# the global property SBENCH_<COMPONENT>_LIBRARIES, from which the component's
-# umbrella target and the test folders (tests/unit/<component>/<folder>) are
-# made.
-function(sbench_component_library component folder)
-  set(target sbench_${component}_${folder})
-  file(GLOB_RECURSE sources CONFIGURE_DEPENDS src/${folder}/*.cpp)
+# One static library per top-level folder (server, framework, reporters):
+# every <component>/src/**/*.cpp becomes sbench_<component>, exported and
+# aliased as sbench::<component>. Public headers live under
+# <component>/include/sbench/ and are installed; everything under src/ is
+# private: other components and users see only include/.
+function(sbench_component_library component)
+  set(target sbench_${component})
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS src/*.cpp src/*.hpp)
   add_library(${target} STATIC ${sources})
-  add_library(sbench::${component}_${folder} ALIAS ${target})
-  target_include_directories(${target} PUBLIC include PRIVATE src)
+  add_library(sbench::${component} ALIAS ${target})
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${component} OUTPUT_NAME sbench_${component}
+                                             POSITION_INDEPENDENT_CODE ON)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  target_include_directories(${target}
+    PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
+    PRIVATE src)
   target_link_libraries(${target} ${ARGN})
   sbench_target_warnings(${target})
-  string(TOUPPER ${component} upper)
-  set_property(GLOBAL APPEND PROPERTY SBENCH_${upper}_LIBRARIES ${target})
+  set_property(GLOBAL APPEND PROPERTY SBENCH_LIBRARIES ${target})
 endfunction()

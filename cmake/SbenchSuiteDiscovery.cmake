@@ -50,6 +50,7 @@ foreach(line IN LISTS lines)
     "add_test([==[${test}]==] \"${SUITE_EXECUTABLE}\" [==[--benchmark_filter=^${case_name}/]==] --markers=)\n"
     "set_tests_properties([==[${test}]==] PROPERTIES\n"
     "  LABELS [==[${labels}]==] SKIP_RETURN_CODE 77\n${fixture}"
+    "  ENVIRONMENT SBENCH_CTEST_MEASUREMENTS=1\n"
     "  WORKING_DIRECTORY [==[${WORKING_DIRECTORY}]==])\n")
 endforeach()
 file(WRITE "${TESTS_FILE}" "${script}")

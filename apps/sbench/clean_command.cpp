@@ -4,7 +4,7 @@
 
 #include "command.hpp"
 #include "results_options.hpp"
-#include "sbench/reporters/exit_codes.hpp"
+#include "sbench/exit_codes.hpp"
 #include "sbench/reporters/part_document.hpp"
 
 namespace sbench::cli {
@@ -19,12 +19,12 @@ int clean(const ResultsOptions& options) {
     if (error) {
       std::cerr << "sbench clean: cannot remove " << path.string() << ": " << error.message()
                 << "\n";
-      return reporters::exit_error;
+      return sbench::exit_error;
     }
     if (removed > 0)
       std::cout << "removed " << path.string() << "\n";
   }
-  return reporters::exit_ok;
+  return sbench::exit_ok;
 }
 
 const RegisterCommand registered([](CLI::App& app) {

@@ -5,8 +5,8 @@
 
 #include "command.hpp"
 #include "results_options.hpp"
+#include "sbench/exit_codes.hpp"
 #include "sbench/reporters/case_warnings.hpp"
-#include "sbench/reporters/exit_codes.hpp"
 #include "sbench/reporters/part_document.hpp"
 #include "sbench/reporters/report_files.hpp"
 #include "sbench/reporters/results_update.hpp"
@@ -21,7 +21,7 @@ int merge(const ResultsOptions& options) {
   if (update.parts_used == 0) {
     std::cerr << "sbench merge: no usable result parts in "
               << reporters::parts_directory(config.run.output).string() << "\n";
-    return reporters::exit_nothing_ran;
+    return sbench::exit_nothing_ran;
   }
   std::cout << "Merged " << update.parts_used << " result parts into " << config.run.output.string()
             << "\n";
@@ -29,7 +29,7 @@ int merge(const ResultsOptions& options) {
   if (config.run.report)
     reporters::announce_reports(reporters::write_reports(update.document, config.run.output));
   if (!update.report)
-    return reporters::exit_ok;
+    return sbench::exit_ok;
   print_target_table(std::cout, *update.report);
   return target_exit_code(*update.report, config.run.fail_on_target_miss);
 }

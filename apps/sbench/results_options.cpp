@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "sbench/config.hpp"
+#include "sbench/exit_codes.hpp"
 #include "sbench/reporters/atomic_file.hpp"
-#include "sbench/reporters/exit_codes.hpp"
 
 namespace sbench::cli {
 
@@ -33,11 +33,11 @@ int run_reporting_errors(const std::function<int()>& body) {
     return body();
   } catch (const reporters::ResultsError& error) {
     std::cerr << "sbench: error: " << error.what() << "\n";
-    return reporters::exit_error;
+    return sbench::exit_error;
   } catch (const std::exception& error) {
     // Bad config, targets file, results document or option value.
     std::cerr << "sbench: error: " << error.what() << "\n";
-    return reporters::exit_usage;
+    return sbench::exit_usage;
   }
 }
 

@@ -6,8 +6,8 @@
 
 #include "command.hpp"
 #include "results_options.hpp"
+#include "sbench/exit_codes.hpp"
 #include "sbench/reporters/atomic_file.hpp"
-#include "sbench/reporters/exit_codes.hpp"
 #include "sbench/reporters/results_update.hpp"
 #include "sbench/reporters/target_table.hpp"
 
@@ -33,7 +33,7 @@ int check(const TargetsOptions& options) {
   const Config config = options.load();
   if (config.run.targets.empty()) {
     std::cerr << "sbench targets: no targets file (give --targets or set run.targets)\n";
-    return reporters::exit_usage;
+    return sbench::exit_usage;
   }
   const reporters::ResultsUpdate update =
       reporters::check_targets(read_results(options.results_file), config.run.targets);

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "client/fixed_response_endpoint.hpp"
-#include "sbench/http_client.hpp"
-#include "sbench/stats.hpp"
+#include "sbench/http/client.hpp"
+#include "sbench/stats/summary.hpp"
 
 namespace {
 

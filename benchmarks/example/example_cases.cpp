@@ -4,12 +4,15 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <random>
-#include <sbench/case.hpp>
-#include <sbench/suite.hpp>
+#include <sbench/sbench.hpp>
 #include <string>
 #include <vector>
 
 namespace {
+
+// The example's own size: full and quick runs; sbench.toml may override it.
+[[maybe_unused]] const bool sizes_declared =
+    sbench::declare_default_sizes({{"document_tokens", 500}}, {{"document_tokens", 64}});
 
 std::vector<int> shuffled_ints(std::int64_t count) {
   std::vector<int> values(static_cast<std::size_t>(count));
@@ -26,7 +29,7 @@ class SampleDocument : public sbench::SuiteFixture {
     nlohmann::json agents = nlohmann::json::array();
     for (int agent = 0; agent < 200; ++agent) {
       agents.push_back({{"agent", "agent-" + std::to_string(agent)},
-                        {"tokens", shuffled_ints(config.sizes().tokens_per_agent)},
+                        {"tokens", shuffled_ints(config.size<int>("document_tokens"))},
                         {"usage", {{"prompt_tokens", 128}, {"completion_tokens", 64}}}});
     }
     text = agents.dump();
@@ -64,7 +67,7 @@ SBENCH_CASE(json_parse)
 SBENCH_CASE(sort_large)
     .markers({"benchmark", "slow", "cpu"})
     .arg("elements", {1 << 22})
-    .tune([](benchmark::internal::Benchmark& b, const sbench::Config&) { b.Iterations(3); })
+    .iterations(3)
     .run([](benchmark::State& state) {
       const std::vector<int> input = shuffled_ints(state.range(0));
       for (auto _ : state) {

@@ -21,10 +21,10 @@
 #include "model/aligned_floats.hpp"
 #include "model/kernels.hpp"
 #include "model/matmul.hpp"
+#include "model/model.hpp"
 #include "model/packed_matrix.hpp"
 #include "model/random.hpp"
 #include "model/thread_pool.hpp"
-#include "sbench/server/model.hpp"
 #include "sbench/server/tokenizer.hpp"
 
 namespace sbench::server::model {

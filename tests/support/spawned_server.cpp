@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "log_tail.hpp"
+#include "server_fixture/log_tail.hpp"
 
 namespace sbench::testing {
 namespace {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "sbench/http_endpoint.hpp"
-#include "server_process.hpp"  // fixtures/src: the fixture's own process class
+#include "sbench/http/endpoint.hpp"
+#include "server_fixture/server_process.hpp"  // the fixture's own process class
 #include "support/temp_dir.hpp"
 
 namespace sbench::testing {

@@ -20,8 +20,8 @@ void measure_batch(benchmark::State& state, sbench::Fixtures& fixtures, int agen
   const sbench::suites::CaseSession session = sbench::suites::start_case(fixtures);
   BatchTotals totals;
   for (auto _ : state) {
-    const auto batch =
-        sbench::suites::run_agent_batch(session.backend, agents, session.sizes.tokens_per_agent);
+    const auto batch = sbench::suites::run_agent_batch(
+        session.backend, agents, session.config.size<int>("tokens_per_agent"));
     state.SetIterationTime(sbench::suites::to_seconds(batch.wall));
     totals.add(batch);
   }
@@ -32,9 +32,9 @@ void measure_batch(benchmark::State& state, sbench::Fixtures& fixtures, int agen
 }
 
 // The agent counts of the comparison: 1 as the baseline, then the configured ones.
-std::vector<int> compared_agent_counts(const sbench::Sizes& sizes) {
+std::vector<int> compared_agent_counts(const sbench::Config& config) {
   std::vector<int> counts = {1};
-  for (const std::int64_t count : sizes.agent_counts) {
+  for (const std::int64_t count : config.size<std::vector<std::int64_t>>("agent_counts")) {
     if (count != 1)
       counts.push_back(static_cast<int>(count));
   }
@@ -73,13 +73,13 @@ SUITE_SERVER_CASE(batched_5_agents_per_model, "benchmark", "batching", "slow")
 SUITE_SERVER_CASE(throughput_comparison, "benchmark", "batching", "slow")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const sbench::suites::CaseSession session = sbench::suites::start_case(fixtures);
-      const std::vector<int> counts = compared_agent_counts(session.sizes);
+      const std::vector<int> counts = compared_agent_counts(session.config);
       std::map<int, BatchTotals> by_agents;
       for (auto _ : state) {
         std::chrono::nanoseconds measured{0};
         for (const int agents : counts) {
-          const auto batch = sbench::suites::run_agent_batch(session.backend, agents,
-                                                             session.sizes.tokens_per_agent);
+          const auto batch = sbench::suites::run_agent_batch(
+              session.backend, agents, session.config.size<int>("tokens_per_agent"));
           measured += batch.wall;
           by_agents[agents].add(batch);
         }

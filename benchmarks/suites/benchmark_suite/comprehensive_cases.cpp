@@ -22,11 +22,14 @@ using sbench::suites::median;
 // The cache figures are taken at the smallest configured context.
 sbench::suites::SavedAgent saved_agent(const sbench::suites::CaseSession& session) {
   return sbench::suites::save_filled_agent(
-      session.backend, static_cast<int>(session.sizes.cache_token_counts.front()));
+      session.backend,
+      static_cast<int>(
+          session.config.size<std::vector<std::int64_t>>("cache_token_counts").front()));
 }
 
-int largest_agent_count(const sbench::Sizes& sizes) {
-  return static_cast<int>(*std::max_element(sizes.agent_counts.begin(), sizes.agent_counts.end()));
+int largest_agent_count(const sbench::Config& config) {
+  const auto counts = config.size<std::vector<std::int64_t>>("agent_counts");
+  return static_cast<int>(*std::max_element(counts.begin(), counts.end()));
 }
 
 }  // namespace
@@ -69,8 +72,8 @@ SUITE_SERVER_CASE(generation_with_cache_sec, "benchmark", "slow")
       std::vector<double> seconds;
       for (auto _ : state) {
         const auto load = sbench::suites::load_saved(session.backend, saved);
-        const auto generation = sbench::suites::generate_after_load(session.backend, saved,
-                                                                    session.sizes.tokens_per_agent);
+        const auto generation = sbench::suites::generate_after_load(
+            session.backend, saved, session.config.size<int>("tokens_per_agent"));
         seconds.push_back(load.client_ms / 1e3 +
                           sbench::suites::to_seconds(generation.token_timing.total));
         state.SetIterationTime(seconds.back());
@@ -81,11 +84,11 @@ SUITE_SERVER_CASE(generation_with_cache_sec, "benchmark", "slow")
 SUITE_SERVER_CASE(throughput_tokens_per_sec, "benchmark", "slow")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
-      const int agents = largest_agent_count(session.sizes);
+      const int agents = largest_agent_count(session.config);
       sbench::suites::BatchTotals totals;
       for (auto _ : state) {
-        const auto batch = sbench::suites::run_agent_batch(session.backend, agents,
-                                                           session.sizes.tokens_per_agent);
+        const auto batch = sbench::suites::run_agent_batch(
+            session.backend, agents, session.config.size<int>("tokens_per_agent"));
         state.SetIterationTime(sbench::suites::to_seconds(batch.wall));
         totals.add(batch);
       }
@@ -96,11 +99,11 @@ SUITE_SERVER_CASE(throughput_tokens_per_sec, "benchmark", "slow")
 SUITE_SERVER_CASE(memory_usage_gb, "benchmark", "slow")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
-      const int agents = largest_agent_count(session.sizes);
+      const int agents = largest_agent_count(session.config);
       std::vector<double> gigabytes;
       for (auto _ : state) {
-        const auto batch = sbench::suites::run_agent_batch(session.backend, agents,
-                                                           session.sizes.tokens_per_agent);
+        const auto batch = sbench::suites::run_agent_batch(
+            session.backend, agents, session.config.size<int>("tokens_per_agent"));
         state.SetIterationTime(sbench::suites::to_seconds(batch.wall));
         gigabytes.push_back(
             static_cast<double>(sbench::suites::server_rss_bytes(session.server.pid())) / 1e9);

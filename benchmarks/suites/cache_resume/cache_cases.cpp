@@ -41,7 +41,7 @@ double cold_ttft_ms(sbench::BackendClient& backend, int tokens) {
 }  // namespace
 
 SUITE_SERVER_CASE(cache_save_time, "benchmark", "cache", "slow")
-    .arg("tokens", &sbench::Sizes::cache_token_counts)
+    .arg("tokens", "cache_token_counts")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
       const SavedAgent saved = saved_agent_for(state, session);
@@ -53,7 +53,7 @@ SUITE_SERVER_CASE(cache_save_time, "benchmark", "cache", "slow")
 // Each iteration unloads the agent and loads it back from the same file; the
 // generation after each load proves the cache was used (docs/MEASURING.md, "Verified reuse").
 SUITE_SERVER_CASE(cache_load_time, "benchmark", "cache", "slow")
-    .arg("tokens", &sbench::Sizes::cache_token_counts)
+    .arg("tokens", "cache_token_counts")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
       const SavedAgent saved = saved_agent_for(state, session);
@@ -63,7 +63,7 @@ SUITE_SERVER_CASE(cache_load_time, "benchmark", "cache", "slow")
     });
 
 SUITE_SERVER_CASE(resume_generation_speed, "benchmark", "cache", "slow")
-    .arg("tokens", &sbench::Sizes::cache_token_counts)
+    .arg("tokens", "cache_token_counts")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
       const SavedAgent saved = saved_agent_for(state, session);
@@ -80,7 +80,7 @@ SUITE_SERVER_CASE(resume_generation_speed, "benchmark", "cache", "slow")
 // Cold: a fresh agent prefills the whole context before its first token.
 // Resume: the saved context is loaded, then the first token. Timed: resume.
 SUITE_SERVER_CASE(cold_start_vs_cache_resume, "benchmark", "cache", "slow")
-    .arg("tokens", &sbench::Sizes::cache_token_counts)
+    .arg("tokens", "cache_token_counts")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
       const SavedAgent saved = saved_agent_for(state, session);

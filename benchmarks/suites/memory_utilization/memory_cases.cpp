@@ -59,19 +59,18 @@ KvAccounting kv_accounting(sbench::BackendClient& backend) {
 // Each iteration: RSS, `agents` new agents filled to the configured context
 // (timed), RSS again.
 MemoryGrowth measure_growth(benchmark::State& state, const sbench::Config& config, int agents) {
-  const sbench::Sizes& sizes = config.sizes();
   const auto server = sbench::suites::start_private_server(config);
   sbench::BackendClient& backend = server->backend();
   sbench::suites::server_rss_bytes(server->pid());  // skip before any work if unreadable
-  sbench::suites::warm_up(backend, sizes.warmup_requests);
-  sbench::suites::create_filled_agents(backend, "memory-warmup", agents,
-                                       sizes.memory_tokens_per_agent);
+  sbench::suites::warm_up(backend, config.size<int>("warmup_requests"));
+  const int context_tokens = config.size<int>("memory_tokens_per_agent");
+  sbench::suites::create_filled_agents(backend, "memory-warmup", agents, context_tokens);
   MemoryGrowth growth;
   for (auto _ : state) {
     const std::uint64_t rss_before = sbench::suites::server_rss_bytes(server->pid());
     const KvAccounting kv_before = kv_accounting(backend);
     const auto start = std::chrono::steady_clock::now();
-    sbench::suites::create_filled_agents(backend, "memory", agents, sizes.memory_tokens_per_agent);
+    sbench::suites::create_filled_agents(backend, "memory", agents, context_tokens);
     state.SetIterationTime(sbench::suites::to_seconds(std::chrono::steady_clock::now() - start));
     growth.last_rss_bytes = sbench::suites::server_rss_bytes(server->pid());
     const KvAccounting kv_after = kv_accounting(backend);
@@ -92,8 +91,8 @@ std::vector<sbench::ServerMemoryStats> stats_with_agents(benchmark::State& state
   std::vector<sbench::ServerMemoryStats> samples;
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
-    const auto ids = sbench::suites::create_filled_agents(session.backend, "accounting", agents,
-                                                          session.sizes.memory_tokens_per_agent);
+    const auto ids = sbench::suites::create_filled_agents(
+        session.backend, "accounting", agents, session.config.size<int>("memory_tokens_per_agent"));
     state.SetIterationTime(sbench::suites::to_seconds(std::chrono::steady_clock::now() - start));
     samples.push_back(sbench::suites::server_memory_stats(session.backend));
     sbench::suites::delete_agents(session.backend, ids);
@@ -108,7 +107,7 @@ int largest(const std::vector<std::int64_t>& counts) {
 }  // namespace
 
 SUITE_SERVER_CASE(memory_per_agent, "benchmark", "memory", "slow")
-    .arg("agents", &sbench::Sizes::memory_agent_counts)
+    .arg("agents", "memory_agent_counts")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto agents = static_cast<int>(state.range(0));
       const MemoryGrowth growth = measure_growth(state, fixtures.config(), agents);
@@ -151,7 +150,8 @@ SUITE_SERVER_CASE(block_padding_overhead, "benchmark", "memory")
 // The KV memory of the largest memory agent count against the weights.
 SUITE_SERVER_CASE(cache_vs_model_memory_ratio, "benchmark", "memory", "slow")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
-      const int agents = largest(fixtures.config().sizes().memory_agent_counts);
+      const int agents =
+          largest(fixtures.config().size<std::vector<std::int64_t>>("memory_agent_counts"));
       std::vector<double> kv_mb;
       std::vector<double> model_mb;
       for (const auto& stats : stats_with_agents(state, fixtures, agents)) {
@@ -171,10 +171,10 @@ SUITE_SERVER_CASE(cache_vs_model_memory_ratio, "benchmark", "memory", "slow")
 SBENCH_CASE(memory_leak_check)
     .markers({"benchmark", "memory"})
     .manual_time()
-    .tune([](benchmark::internal::Benchmark& b, const sbench::Config&) { b.Iterations(1); })
+    .iterations(1)
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
-      const int cycles = session.sizes.leak_cycles;
+      const int cycles = session.config.size<int>("leak_cycles");
       // The first fifth of the cycles (at least one) fills the free lists.
       const int settling = std::max(1, cycles / 5);
       std::vector<double> rss_kb;

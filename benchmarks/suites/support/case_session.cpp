@@ -26,9 +26,8 @@ CaseSession start_case(Fixtures& fixtures) {
   auto& server = fixtures.get<ServerFixture>();
   BackendClient& backend = server.backend();
   require_ok(backend.reset(), "resetting the server before the case");
-  const Sizes& sizes = fixtures.config().sizes();
-  warm_up(backend, sizes.warmup_requests);
-  return {fixtures.config(), sizes, server, backend};
+  warm_up(backend, fixtures.config().size<int>("warmup_requests"));
+  return {fixtures.config(), server, backend};
 }
 
 void warm_up(BackendClient& backend, int requests, int tokens) {
@@ -44,10 +43,6 @@ void warm_up(BackendClient& backend, int requests, int tokens) {
   for (int i = 0; i < requests; ++i)
     require_usage(backend.generate(request), request.agent);
   delete_agents(backend, agent);
-}
-
-void iterations_from_sizes(benchmark::internal::Benchmark& benchmark, const Config& config) {
-  benchmark.Iterations(config.sizes().iterations);
 }
 
 void require_capability(const BackendClient& backend, Capability capability) {

@@ -3,7 +3,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "sbench/stats.hpp"
+#include "sbench/stats/summary.hpp"
 
 namespace sbench::suites {
 

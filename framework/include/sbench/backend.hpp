@@ -9,7 +9,7 @@
 #include "sbench/backend_capability.hpp"
 #include "sbench/config.hpp"
 #include "sbench/generation.hpp"
-#include "sbench/http_endpoint.hpp"
+#include "sbench/http/endpoint.hpp"
 #include "sbench/server_memory_stats.hpp"
 
 namespace sbench {

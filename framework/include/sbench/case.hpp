@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -15,12 +16,13 @@
 #include "sbench/config.hpp"
 #include "sbench/fixtures.hpp"
 #include "sbench/markers.hpp"
+#include "sbench/sizes.hpp"
 
 // Registers a benchmark case, pytest style:
 //
 //   SBENCH_CASE(batched_agents)
 //       .markers({"benchmark", "batching"})
-//       .arg("agents", &sbench::Sizes::agent_counts)
+//       .arg("agents", "agent_counts")   // the size named agent_counts
 //       .run([](benchmark::State& state, ServerFixture& server) {
 //         for (auto _ : state) tokens += server.generate_batch(state.range(0));
 //         state.counters["tokens_per_s"] = benchmark::Counter(tokens, benchmark::Counter::kIsRate);
@@ -57,17 +59,32 @@ struct CaseAxis {
   std::function<std::vector<std::int64_t>(const Config&)> values;
 };
 
+// What a case may set on its Google Benchmark instances, in a type of ours:
+// user code never names benchmark::internal::Benchmark, whose home moved in
+// Google Benchmark 1.8. Unset fields keep Google Benchmark's defaults.
+struct CaseTuning {
+  std::optional<std::int64_t> iterations;
+  std::optional<int> repetitions;
+  std::optional<double> min_time_s;
+  std::optional<benchmark::TimeUnit> unit;
+  std::vector<int> threads;  // one instance per thread count
+};
+
 using CaseBody = std::function<void(benchmark::State&, Fixtures&)>;
-using CaseTuning = std::function<void(benchmark::internal::Benchmark&, const Config&)>;
+using CaseTuner = std::function<void(CaseTuning&, const Config&)>;
 
 struct CaseDefinition {
   std::string name;
   MarkerSet markers;
   std::vector<CaseAxis> axes;
+  std::vector<std::string> sizes;  // read by the body; checked at start-up
   bool manual_time = false;
-  std::vector<CaseTuning> tunings;
+  std::vector<CaseTuner> tuners;
   CaseBody body;
   std::string defined_at;  // file:line, for start-up errors
+
+  // The tuning for this run's config: every tuner applied in order.
+  CaseTuning tuning(const Config& config) const;
 };
 
 namespace detail {
@@ -100,16 +117,29 @@ class CaseBuilder {
   CaseBuilder& markers(std::initializer_list<std::string_view> names);
 
   CaseBuilder& arg(std::string name, std::vector<std::int64_t> values);
-  // Sizes that differ between full and quick runs: `&sbench::Sizes::agent_counts`.
-  CaseBuilder& arg(std::string name, std::vector<std::int64_t> Sizes::*sizes);
+  // The values of the size named `size` (an integer or an array of
+  // integers; they differ between full and quick runs): `.arg("agents",
+  // "agent_counts")`. A size no file or default defines is a start-up error.
+  CaseBuilder& arg(std::string name, std::string_view size);
+
+  // The sizes the body reads with config.size<T>(...), checked at start-up so
+  // a missing one stops the suite before anything runs.
+  CaseBuilder& sizes(std::initializer_list<std::string_view> names);
 
   // The case times itself with state.SetIterationTime(). Otherwise it is
   // timed on the wall clock: CPU time would make kIsRate counters of
   // network-bound cases absurd.
   CaseBuilder& manual_time();
 
-  // Anything else Google Benchmark offers (Unit, Iterations, Threads, ...).
-  CaseBuilder& tune(CaseTuning tuning);
+  // Exactly this many measured iterations per instance, or as many as the
+  // integer size named `size` says.
+  CaseBuilder& iterations(std::int64_t count);
+  CaseBuilder& iterations(std::string_view size);
+
+  // Anything else of CaseTuning, decided from the config:
+  // `.tune([](sbench::CaseTuning& t, const sbench::Config&) { t.unit = benchmark::kMillisecond;
+  // })`.
+  CaseBuilder& tune(CaseTuner tuner);
 
   // `body` is a lambda taking benchmark::State& and then the fixtures it needs.
   template <class Body>

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -9,6 +8,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "sbench/sizes.hpp"
 
 namespace sbench {
 
@@ -71,29 +72,6 @@ struct RunConfig {
   bool strict = false;
 };
 
-// Problem sizes of the four suites; one set for full runs, one for quick runs.
-struct Sizes {
-  int tokens_per_agent = 500;
-  std::vector<std::int64_t> agent_counts = {1, 3, 5};                 // batching
-  std::vector<std::int64_t> cache_token_counts = {2000, 4000, 8000};  // cache resume
-  std::vector<std::int64_t> memory_agent_counts = {1, 5, 10};         // memory
-  int memory_tokens_per_agent = 1000;  // context each agent holds in the memory cases
-  int leak_cycles = 50;                // create/generate/delete cycles of the leak check
-  int iterations = 5;
-  int warmup_requests = 2;
-};
-
-inline Sizes default_quick_sizes() {
-  return {.tokens_per_agent = 64,
-          .agent_counts = {1, 3, 5},
-          .cache_token_counts = {256, 512},
-          .memory_agent_counts = {1, 2},
-          .memory_tokens_per_agent = 256,
-          .leak_cycles = 10,
-          .iterations = 1,
-          .warmup_requests = 1};
-}
-
 struct Config {
   // Declared marker -> description. `benchmark` and `slow` are always there.
   std::map<std::string, std::string, std::less<>> markers = {
@@ -101,11 +79,18 @@ struct Config {
       {"slow", "Takes minutes; excluded by -LE slow"}};
   ServerConfig server;
   RunConfig run;
+  // The suite's declared defaults, then [sizes] / [quick], then the
+  // environment and flags (sbench/sizes.hpp).
   Sizes full_sizes;
-  Sizes quick_sizes = default_quick_sizes();
+  Sizes quick_sizes;
   std::filesystem::path file;  // the sbench.toml that was read; empty if none
 
   const Sizes& sizes() const { return run.quick ? quick_sizes : full_sizes; }
+  // This run mode's size named `key`; throws ConfigError naming it.
+  template <class T>
+  T size(std::string_view key) const {
+    return sizes().get<T>(key);
+  }
 };
 
 // Where settings come from, lowest precedence first after the built-in
@@ -119,15 +104,17 @@ struct ConfigSources {
   // still decide over it.
   std::map<std::string, std::string> environment;
   std::vector<std::pair<std::string, std::string>> flags;  // {"--sbench-model", "tiny"}, in order
+  DefaultSizes default_sizes;                              // below everything else
 };
 
 // Throws ConfigError.
 Config load_config(const ConfigSources& sources);
 
-// The project's settings as a suite or `sbench` sees them: `explicit_file` if
-// given, else the sbench.toml found from the current directory up, else the
-// source tree's; the SEMANTIC_BENCHMARK_* environment and then `flags` over
-// it. Throws ConfigError.
+// The project's settings as a suite or `sbench` sees them: the sizes this
+// executable declared, then `explicit_file` if given, else the sbench.toml
+// found from the current directory up, else the suite's project's
+// (SuiteBuildInfo); the SEMANTIC_BENCHMARK_* environment and then `flags`
+// over it. Throws ConfigError.
 Config load_project_config(const std::filesystem::path& explicit_file,
                            const std::vector<std::pair<std::string, std::string>>& flags = {});
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <variant>
 
-#include "sbench/request_timing.hpp"
-#include "sbench/token_timing.hpp"
+#include "sbench/http/request_timing.hpp"
+#include "sbench/stats/token_timing.hpp"
 
 namespace sbench {
 

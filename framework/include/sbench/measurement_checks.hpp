@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "sbench/token_timing.hpp"
+#include "sbench/stats/token_timing.hpp"
 
 namespace sbench {
 

@@ -2,8 +2,10 @@
 
 #include <benchmark/benchmark.h>
 
+#include <filesystem>
 #include <functional>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "sbench/case.hpp"
@@ -40,6 +42,23 @@ struct SuiteHooks {
 //   0 all good, 1 a case errored, 2 bad command line or config,
 //   5 no case ran, 77 every case that ran was skipped (CTest's skip code).
 int run_suite(int argc, char** argv, const SuiteHooks& hooks = {});
+
+// What the build knows about the project a suite executable belongs to.
+// sbench_add_suite() generates a source file that registers it before main(),
+// so the library itself bakes in no path: a suite run from anywhere finds its
+// own project's sbench.toml and the sbench-server that project built or
+// found, installed or not.
+struct SuiteBuildInfo {
+  // Read when no sbench.toml is found from the working directory up.
+  std::filesystem::path config_file;
+  // What a bare `sbench-server` in server.command runs; empty: PATH decides.
+  std::filesystem::path server_binary;
+  std::string build_type;  // CMAKE_BUILD_TYPE of the suite, for the results' context
+};
+
+// Returns true, so it can initialise a namespace-scope constant.
+bool register_suite_build_info(SuiteBuildInfo info);
+const SuiteBuildInfo& suite_build_info();
 
 }  // namespace sbench
 

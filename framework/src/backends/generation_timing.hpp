@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "sbench/generation.hpp"
-#include "sbench/http_request.hpp"
-#include "sbench/http_response.hpp"
+#include "sbench/http/request.hpp"
+#include "sbench/http/response.hpp"
 #include "streamed_tokens.hpp"
 
 namespace sbench::detail {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "sbench/backend.hpp"
-#include "sbench/http_client.hpp"
+#include "sbench/http/client.hpp"
 
 namespace sbench::detail {
 

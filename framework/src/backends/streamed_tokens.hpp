@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sbench/token_timing.hpp"
+#include "sbench/stats/token_timing.hpp"
 
 namespace sbench::detail {
 

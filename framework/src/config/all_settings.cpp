@@ -47,35 +47,6 @@ std::function<void(Config&, SettingValue&&)> assigns(Section Config::*section,
   };
 }
 
-// [sizes] and [quick] hold the same keys, one set per run mode.
-void add_size_settings(std::vector<Setting>& s, const std::string& table, Sizes Config::*sizes,
-                       const std::string& mode) {
-  auto row = [&](const char* field, SettingKind kind, auto member, const std::string& help) {
-    s.push_back({table + "." + field,
-                 table + "_" + field,
-                 kind,
-                 {},
-                 assigns(sizes, member),
-                 help + " (" + mode + ")"});
-  };
-  row("tokens_per_agent", SettingKind::positive_integer, &Sizes::tokens_per_agent,
-      "Tokens each agent generates");
-  row("agent_counts", SettingKind::positive_integer_list, &Sizes::agent_counts,
-      "Concurrent agents of the batching cases");
-  row("cache_token_counts", SettingKind::positive_integer_list, &Sizes::cache_token_counts,
-      "Context sizes of the cache save/load cases");
-  row("memory_agent_counts", SettingKind::positive_integer_list, &Sizes::memory_agent_counts,
-      "Agent counts of the memory cases");
-  row("memory_tokens_per_agent", SettingKind::positive_integer, &Sizes::memory_tokens_per_agent,
-      "Context tokens each agent holds in the memory cases");
-  row("leak_cycles", SettingKind::positive_integer, &Sizes::leak_cycles,
-      "Create/generate/delete cycles of the memory leak check");
-  row("iterations", SettingKind::positive_integer, &Sizes::iterations,
-      "Measured iterations per case");
-  row("warmup_requests", SettingKind::non_negative_integer, &Sizes::warmup_requests,
-      "Unmeasured requests before measuring");
-}
-
 std::vector<Setting> build_settings() {
   using K = SettingKind;
   const auto server = &Config::server;
@@ -198,8 +169,6 @@ std::vector<Setting> build_settings() {
        assigns(run, &RunConfig::strict),
        "A failed measurement cross-check is a case error, not a warning"},
   };
-  add_size_settings(s, "sizes", &Config::full_sizes, "full runs");
-  add_size_settings(s, "quick", &Config::quick_sizes, "quick runs");
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "setting_value_parser.hpp"
+#include "size_settings.hpp"
 
 namespace sbench::detail {
 namespace {
@@ -72,6 +73,10 @@ void apply_config_file(const std::filesystem::path& file, Config& config) {
       fail(file, "unknown key '" + table_key + "' (settings live in tables)");
     if (table_key == "markers") {
       apply_markers(file, *table, config);
+      continue;
+    }
+    if (table_key == "sizes" || table_key == "quick") {
+      apply_size_table(file, table_key, *table, config);
       continue;
     }
     for (const auto& [key, node] : *table) {

@@ -1,5 +1,6 @@
 #include "config_file.hpp"
 #include "setting_value_parser.hpp"
+#include "size_settings.hpp"
 
 namespace sbench {
 namespace {
@@ -28,20 +29,26 @@ void apply_environment(const std::map<std::string, std::string>& environment, Co
     if (variable == "SEMANTIC_BENCHMARK_CONFIG" || variable == "CI")
       continue;  // chose the file, or a default, already
     const std::string origin = "environment variable " + variable;
-    const detail::Setting* setting = detail::find_setting_by_environment_variable(variable);
-    if (setting == nullptr)
+    if (const detail::Setting* setting = detail::find_setting_by_environment_variable(variable)) {
+      apply_text(*setting, text, origin, config);
+    } else if (auto size = detail::size_override_from_environment(variable)) {
+      (config.*size->sizes).set(size->key, detail::size_from_text(text, origin));
+    } else {
       throw ConfigError(origin + ": unknown setting (see docs/CONFIG.md)");
-    apply_text(*setting, text, origin, config);
+    }
   }
 }
 
 void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, Config& config) {
   for (const auto& [flag, text] : flags) {
     const std::string origin = "flag " + flag;
-    const detail::Setting* setting = detail::find_setting_by_flag(flag);
-    if (setting == nullptr)
+    if (const detail::Setting* setting = detail::find_setting_by_flag(flag)) {
+      apply_text(*setting, text, origin, config);
+    } else if (auto size = detail::size_override_from_flag(flag)) {
+      (config.*size->sizes).set(size->key, detail::size_from_text(text, origin));
+    } else {
       throw ConfigError(origin + ": unknown setting (see docs/CONFIG.md)");
-    apply_text(*setting, text, origin, config);
+    }
   }
 }
 
@@ -49,6 +56,8 @@ void apply_flags(const std::vector<std::pair<std::string, std::string>>& flags, 
 
 Config load_config(const ConfigSources& sources) {
   Config config;
+  config.full_sizes = sources.default_sizes.full;
+  config.quick_sizes = sources.default_sizes.quick;
   config.run.fail_on_target_miss = running_in_ci(sources.environment);
   if (const std::filesystem::path file = detail::locate_config_file(sources); !file.empty()) {
     detail::apply_config_file(file, config);

@@ -1,4 +1,5 @@
 #include "sbench/config.hpp"
+#include "sbench/suite.hpp"
 
 namespace sbench {
 
@@ -7,9 +8,10 @@ Config load_project_config(const std::filesystem::path& explicit_file,
   ConfigSources sources;
   sources.explicit_file = explicit_file;
   sources.search_from = std::filesystem::current_path();
-  sources.fallback_file = SBENCH_SOURCE_CONFIG_FILE;
+  sources.fallback_file = suite_build_info().config_file;
   sources.environment = benchmark_environment();
   sources.flags = flags;
+  sources.default_sizes = declared_default_sizes();
   return load_config(sources);
 }
 

@@ -1,4 +1,4 @@
-#include "sbench/cancellation.hpp"
+#include "sbench/http/cancellation.hpp"
 
 #include <atomic>
 #include <mutex>

@@ -1,3 +1,5 @@
+#include "sbench/http/client.hpp"
+
 #include <pthread.h>
 
 #include <array>
@@ -12,7 +14,6 @@
 #include "asio.hpp"
 #include "connection_pool.hpp"
 #include "request_flow.hpp"
-#include "sbench/http_client.hpp"
 
 namespace sbench::http {
 namespace {

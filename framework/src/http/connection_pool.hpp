@@ -11,8 +11,8 @@
 #include "abort_target.hpp"
 #include "asio.hpp"
 #include "connection.hpp"
-#include "sbench/http_endpoint.hpp"
-#include "sbench/http_error.hpp"
+#include "sbench/http/endpoint.hpp"
+#include "sbench/http/error.hpp"
 
 namespace sbench::http {
 

@@ -1,6 +1,6 @@
 #include <numeric>
 
-#include "sbench/http_error.hpp"
+#include "sbench/http/error.hpp"
 
 namespace sbench::http {
 

@@ -5,9 +5,9 @@
 #include "abort_target.hpp"
 #include "asio.hpp"
 #include "connection_pool.hpp"
-#include "sbench/http_endpoint.hpp"
-#include "sbench/http_request.hpp"
-#include "sbench/http_response.hpp"
+#include "sbench/http/endpoint.hpp"
+#include "sbench/http/request.hpp"
+#include "sbench/http/response.hpp"
 
 namespace sbench::http {
 

@@ -1,4 +1,4 @@
-#include "sbench/http_request.hpp"
+#include "sbench/http/request.hpp"
 
 namespace sbench::http {
 

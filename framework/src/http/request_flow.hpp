@@ -2,7 +2,7 @@
 
 #include "asio.hpp"
 #include "connection_pool.hpp"
-#include "sbench/http_client.hpp"
+#include "sbench/http/client.hpp"
 
 namespace sbench::http {
 

@@ -1,7 +1,7 @@
+#include "sbench/http/response.hpp"
+
 #include <algorithm>
 #include <cctype>
-
-#include "sbench/http_response.hpp"
 
 namespace sbench::http {
 namespace {

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "sbench/http_request.hpp"
-#include "sbench/http_response.hpp"
+#include "sbench/http/request.hpp"
+#include "sbench/http/response.hpp"
 
 namespace sbench::http {
 

@@ -1,4 +1,4 @@
-#include "sbench/sse.hpp"
+#include "sbench/http/sse.hpp"
 
 namespace sbench::http {
 namespace {

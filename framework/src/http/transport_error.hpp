@@ -3,7 +3,7 @@
 #include <string_view>
 
 #include "asio.hpp"
-#include "sbench/http_error.hpp"
+#include "sbench/http/error.hpp"
 
 namespace sbench::http {
 

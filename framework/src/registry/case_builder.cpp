@@ -41,9 +41,15 @@ CaseBuilder& CaseBuilder::arg(std::string name, std::vector<std::int64_t> values
   return *this;
 }
 
-CaseBuilder& CaseBuilder::arg(std::string name, std::vector<std::int64_t> Sizes::*sizes) {
-  definition_.axes.push_back(
-      {std::move(name), [sizes](const Config& config) { return config.sizes().*sizes; }});
+CaseBuilder& CaseBuilder::arg(std::string name, std::string_view size) {
+  definition_.axes.push_back({std::move(name), [size = std::string(size)](const Config& config) {
+                                return config.size<std::vector<std::int64_t>>(size);
+                              }});
+  return *this;
+}
+
+CaseBuilder& CaseBuilder::sizes(std::initializer_list<std::string_view> names) {
+  definition_.sizes.insert(definition_.sizes.end(), names.begin(), names.end());
   return *this;
 }
 
@@ -52,9 +58,27 @@ CaseBuilder& CaseBuilder::manual_time() {
   return *this;
 }
 
-CaseBuilder& CaseBuilder::tune(CaseTuning tuning) {
-  definition_.tunings.push_back(std::move(tuning));
+CaseBuilder& CaseBuilder::iterations(std::int64_t count) {
+  return tune([count](CaseTuning& tuning, const Config&) { tuning.iterations = count; });
+}
+
+CaseBuilder& CaseBuilder::iterations(std::string_view size) {
+  definition_.sizes.emplace_back(size);
+  return tune([size = std::string(size)](CaseTuning& tuning, const Config& config) {
+    tuning.iterations = config.size<std::int64_t>(size);
+  });
+}
+
+CaseBuilder& CaseBuilder::tune(CaseTuner tuner) {
+  definition_.tuners.push_back(std::move(tuner));
   return *this;
+}
+
+CaseTuning CaseDefinition::tuning(const Config& config) const {
+  CaseTuning tuning;
+  for (const CaseTuner& tuner : tuners)
+    tuner(tuning, config);
+  return tuning;
 }
 
 }  // namespace sbench

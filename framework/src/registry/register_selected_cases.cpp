@@ -1,4 +1,4 @@
-#include "sbench/case_registration.hpp"
+#include "registry/case_registration.hpp"
 
 namespace sbench {
 namespace {
@@ -15,6 +15,19 @@ void add_axes(const CaseDefinition& definition, const Config& config,
   }
   benchmark.ArgNames(names);
   benchmark.ArgsProduct(values);
+}
+
+void apply_tuning(const CaseTuning& tuning, benchmark::internal::Benchmark& benchmark) {
+  if (tuning.iterations)
+    benchmark.Iterations(*tuning.iterations);
+  if (tuning.repetitions)
+    benchmark.Repetitions(*tuning.repetitions);
+  if (tuning.min_time_s)
+    benchmark.MinTime(*tuning.min_time_s);
+  if (tuning.unit)
+    benchmark.Unit(*tuning.unit);
+  for (int threads : tuning.threads)
+    benchmark.Threads(threads);
 }
 
 }  // namespace
@@ -37,8 +50,7 @@ std::vector<const CaseDefinition*> register_selected_cases(const std::vector<Cas
       benchmark->UseRealTime();
     }
     add_axes(definition, config, *benchmark);
-    for (const CaseTuning& tuning : definition.tunings)
-      tuning(*benchmark, config);
+    apply_tuning(definition.tuning(config), *benchmark);
     selected.push_back(&definition);
   }
   return selected;

@@ -1,4 +1,4 @@
-#include "sbench/case_registration.hpp"
+#include "registry/case_registration.hpp"
 #include "sbench/measurement_checks.hpp"
 
 namespace sbench {

@@ -1,7 +1,7 @@
 #include <cctype>
 #include <set>
 
-#include "sbench/case_registration.hpp"
+#include "registry/case_registration.hpp"
 
 namespace sbench {
 namespace {
@@ -36,6 +36,16 @@ void validate_cases(const std::vector<CaseDefinition>& cases, const Config& conf
     if (!definition.body)
       throw std::invalid_argument(who + ": no .run(...) body");
     require_declared(definition.markers, declared, who);
+    // Sizes fail here, before anything runs, not in the middle of a run.
+    try {
+      for (const std::string& size : definition.sizes)
+        (void)config.size<SizeValue>(size);
+      for (const CaseAxis& axis : definition.axes)
+        (void)axis.values(config);
+      (void)definition.tuning(config);
+    } catch (const ConfigError& error) {
+      throw ConfigError(who + ": " + error.what());
+    }
   }
 }
 

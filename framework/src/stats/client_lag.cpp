@@ -1,4 +1,4 @@
-#include "sbench/client_lag.hpp"
+#include "sbench/stats/client_lag.hpp"
 
 #include <algorithm>
 #include <cstdio>

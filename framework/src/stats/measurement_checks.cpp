@@ -5,7 +5,7 @@
 #include <mutex>
 #include <utility>
 
-#include "sbench/client_lag.hpp"
+#include "sbench/stats/client_lag.hpp"
 
 namespace sbench {
 

@@ -1,6 +1,6 @@
 #include <cmath>
 
-#include "sbench/stats.hpp"
+#include "sbench/stats/summary.hpp"
 
 namespace sbench::stats {
 

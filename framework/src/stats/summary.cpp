@@ -1,9 +1,9 @@
+#include "sbench/stats/summary.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <vector>
-
-#include "sbench/stats.hpp"
 
 namespace sbench::stats {
 

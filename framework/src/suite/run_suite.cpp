@@ -4,10 +4,11 @@
 
 #include "case_listing.hpp"
 #include "command_line.hpp"
-#include "exit_codes.hpp"
+#include "ctest_measurements.hpp"
+#include "fixtures/emergency_teardown.hpp"
 #include "outcome_recorder.hpp"
-#include "sbench/case_registration.hpp"
-#include "sbench/emergency_teardown.hpp"
+#include "registry/case_registration.hpp"
+#include "sbench/exit_codes.hpp"
 #include "sbench/suite.hpp"
 
 namespace sbench {
@@ -52,7 +53,7 @@ bool initialise_benchmark(std::vector<std::string>& args) {
 int exit_code_of(const SuiteOutcome& outcome, const SuiteHooks& hooks) {
   int code = exit_ok;
   if (outcome.errored > 0) {
-    code = exit_case_errored;
+    code = exit_error;
   } else if (outcome.runs.empty()) {
     std::cerr << "sbench: no case ran (check -m and --benchmark_filter)\n";
     code = exit_nothing_ran;
@@ -91,6 +92,8 @@ int run_cases(const SuiteCommandLine& line, const Config& config, const SuiteHoo
   OutcomeRecorder recorder(*benchmark::CreateDefaultDisplayReporter(), outcome);
   benchmark::RunSpecifiedBenchmarks(&recorder);
   benchmark::Shutdown();
+  if (ctest_measurements_wanted())
+    print_ctest_measurements(outcome.runs, std::cout);
   return exit_code_of(outcome, hooks);
 }
 

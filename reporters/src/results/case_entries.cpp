@@ -6,7 +6,7 @@
 #include <map>
 #include <vector>
 
-#include "sbench/stats.hpp"
+#include "sbench/stats/summary.hpp"
 #include "strict_numbers.hpp"
 
 namespace sbench::reporters::detail {

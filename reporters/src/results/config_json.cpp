@@ -4,14 +4,10 @@ namespace sbench::reporters {
 namespace {
 
 nlohmann::json sizes_json(const Sizes& sizes) {
-  return {{"tokens_per_agent", sizes.tokens_per_agent},
-          {"agent_counts", sizes.agent_counts},
-          {"cache_token_counts", sizes.cache_token_counts},
-          {"memory_agent_counts", sizes.memory_agent_counts},
-          {"memory_tokens_per_agent", sizes.memory_tokens_per_agent},
-          {"leak_cycles", sizes.leak_cycles},
-          {"iterations", sizes.iterations},
-          {"warmup_requests", sizes.warmup_requests}};
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto& [key, size] : sizes.values())
+    std::visit([&json, &key](const auto& value) { json[key] = value; }, size.value());
+  return json;
 }
 
 }  // namespace

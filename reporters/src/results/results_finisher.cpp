@@ -6,9 +6,9 @@
 #include <iostream>
 #include <set>
 
+#include "sbench/exit_codes.hpp"
 #include "sbench/reporters/atomic_file.hpp"
 #include "sbench/reporters/case_warnings.hpp"
-#include "sbench/reporters/exit_codes.hpp"
 #include "sbench/reporters/part_document.hpp"
 #include "sbench/reporters/report_files.hpp"
 #include "sbench/reporters/results_update.hpp"

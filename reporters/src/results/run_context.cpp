@@ -5,11 +5,13 @@
 #include <array>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <thread>
 
 #include "sbench/reporters/config_json.hpp"
+#include "sbench/suite.hpp"
 
 namespace sbench::reporters {
 namespace {
@@ -45,11 +47,11 @@ nlohmann::json memory_bytes() {
   }
 }
 
-// At run time, so a suite built once and run after edits and commits says
-// which commit it measured.
-nlohmann::json git_commit() {
-  const std::string command =
-      "git -C '" + std::string(SBENCH_SOURCE_DIR) + "' rev-parse HEAD 2>/dev/null";
+// The commit of the project the suite belongs to (where its sbench.toml is),
+// read at run time, so a suite built once and run after edits and commits
+// says which commit it measured.
+nlohmann::json git_commit(const std::filesystem::path& project_dir) {
+  const std::string command = "git -C '" + project_dir.string() + "' rev-parse HEAD 2>/dev/null";
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr)
     return nullptr;
@@ -96,8 +98,9 @@ nlohmann::json run_context(const Config& config, std::chrono::system_clock::time
           {"cores", std::thread::hardware_concurrency()},
           {"memory_bytes", memory_bytes()},
           {"compiler", SBENCH_COMPILER},
-          {"build_type", text_or_null(std::string(SBENCH_BUILD_TYPE))},
-          {"git_commit", git_commit()},
+          {"build_type", text_or_null(suite_build_info().build_type)},
+          {"git_commit", git_commit(config.file.empty() ? std::filesystem::current_path()
+                                                        : config.file.parent_path())},
           {"backend", to_string(server.backend)},
           {"api", server.api ? nlohmann::json(to_string(*server.api)) : nullptr},
           {"model", server.model},

@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "sbench/reporters/exit_codes.hpp"
+#include "sbench/exit_codes.hpp"
 #include "sbench/reporters/target_evaluation.hpp"
 
 namespace sbench::reporters {

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "kv/kv_block_pool.hpp"
 #include "sbench/server/engine.hpp"
-#include "sbench/server/kv_block_pool.hpp"
 
 namespace sbench::server::engine {
 

@@ -9,11 +9,11 @@
 
 #include "engine/agent_registry.hpp"
 #include "engine/request.hpp"
+#include "kv/kv_block_pool.hpp"
+#include "model/model.hpp"
 #include "sbench/server/engine.hpp"
-#include "sbench/server/kv_block_pool.hpp"
-#include "sbench/server/kv_file.hpp"
-#include "sbench/server/model.hpp"
 #include "sbench/server/tokenizer.hpp"
+#include "store/kv_file.hpp"
 
 namespace sbench::server::engine {
 

@@ -3,10 +3,10 @@
 #include <span>
 #include <vector>
 
+#include "kv/kv_block_pool.hpp"
 #include "model/kernels.hpp"
+#include "model/model.hpp"
 #include "model/thread_pool.hpp"
-#include "sbench/server/kv_block_pool.hpp"
-#include "sbench/server/model.hpp"
 
 namespace sbench::server::model {
 

@@ -1,4 +1,4 @@
-#include "sbench/server/model.hpp"
+#include "model/model.hpp"
 
 #include <utility>
 

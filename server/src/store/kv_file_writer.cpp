@@ -8,7 +8,7 @@
 #include <system_error>
 
 #include "sbench/server/engine_error.hpp"
-#include "sbench/server/kv_file.hpp"
+#include "store/kv_file.hpp"
 #include "store/kv_file_format.hpp"
 #include "store/kv_payload_layout.hpp"
 #include "store/payload_checksum.hpp"

@@ -7,8 +7,8 @@
 #include <span>
 #include <vector>
 
-#include "sbench/server/kv_block_pool.hpp"
-#include "sbench/server/kv_file.hpp"
+#include "kv/kv_block_pool.hpp"
+#include "store/kv_file.hpp"
 
 namespace sbench::server::store {
 

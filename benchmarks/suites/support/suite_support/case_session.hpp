@@ -17,21 +17,17 @@ namespace sbench::suites {
 // What a server-facing case works with.
 struct CaseSession {
   const Config& config;
-  const Sizes& sizes;
   ServerFixture& server;
   BackendClient& backend;
 };
 
 // The start of every server-facing case: the shared server (started on first
 // use), reset so the previous case's contexts never slow this one, then
-// `sizes.warmup_requests` unmeasured requests (docs/MEASURING.md, "Warm-up and steady state").
+// `warmup_requests` (a size) unmeasured requests (docs/MEASURING.md, "Warm-up and steady state").
 CaseSession start_case(Fixtures& fixtures);
 
 // A generation of `tokens` tokens on a throwaway agent, not measured.
 void warm_up(BackendClient& backend, int requests, int tokens = 8);
-
-// For .tune(): run the configured number of measured iterations.
-void iterations_from_sizes(benchmark::internal::Benchmark& benchmark, const Config& config);
 
 // Throws sbench::Skip with the reason when the backend lacks `capability`.
 void require_capability(const BackendClient& backend, Capability capability);

@@ -3,6 +3,7 @@
 #include <sbench/case.hpp>
 
 #include "suite_support/case_session.hpp"
+#include "suite_support/suite_sizes.hpp"
 
 // A server-facing case of the suites: it times only the operation it measures
 // (state.SetIterationTime) over the configured number of iterations.
@@ -11,4 +12,5 @@
   SBENCH_CASE(name)                  \
       .markers({__VA_ARGS__})        \
       .manual_time()                 \
-      .tune(::sbench::suites::iterations_from_sizes)
+      .sizes({"warmup_requests"})    \
+      .iterations("iterations")

@@ -5,8 +5,8 @@
 #include <optional>
 #include <vector>
 
-#include "sbench/http_client.hpp"
-#include "sbench/token_timing.hpp"
+#include "sbench/http/client.hpp"
+#include "sbench/stats/token_timing.hpp"
 #include "support/spawned_server.hpp"
 
 namespace sbench::http {

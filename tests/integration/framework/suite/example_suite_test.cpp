@@ -143,4 +143,29 @@ TEST(ExampleSuiteInCTest, LabelsSelectExactlyTheMarkedCases) {
   EXPECT_EQ(ctest_lists("-LE benchmark"), prefixed({"document_round_trip"}));
 }
 
+// Each counter of a case run by CTest is a CTest measurement (CDash), and a
+// plain line keeps it in the JUnit report that CI test views read.
+TEST(ExampleSuiteInCTest, CountersAreMeasurementsAndReachTheJUnitReport) {
+  const auto junit = std::filesystem::temp_directory_path() / "sbench-example-junit.xml";
+  std::filesystem::remove(junit);
+  // -FA: without the results fixture, which would clear the project's results.
+  const Outcome ran = run_command("ctest --test-dir '" + std::string(SBENCH_BUILD_DIR) +
+                                  "' -R '^example_suite\\.sort_throughput$' -FA '.*' "
+                                  "--output-junit '" +
+                                  junit.string() + "'");
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  std::ifstream in(junit);
+  std::stringstream xml;
+  xml << in.rdbuf();
+  std::filesystem::remove(junit);
+  EXPECT_NE(xml.str().find("name=\"example_suite.sort_throughput\""), std::string::npos)
+      << xml.str();
+  for (const std::string& instance : {sort_small, sort_big}) {
+    EXPECT_NE(xml.str().find("measurement: " + instance + ":elements_per_s = "), std::string::npos)
+        << xml.str();
+    EXPECT_NE(xml.str().find("measurement: " + instance + ":real_time_ns = "), std::string::npos)
+        << xml.str();
+  }
+}
+
 }  // namespace

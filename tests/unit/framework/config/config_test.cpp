@@ -1,5 +1,6 @@
 #include "sbench/config.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -81,23 +82,53 @@ TEST_F(ConfigTest, QuickSelectsQuickSizes) {
   write_config("[quick]\nagent_counts = [2]\n");
   ConfigSources sources;
   sources.search_from = dir_;
-  EXPECT_EQ(load_config(sources).sizes().agent_counts, (std::vector<std::int64_t>{1, 3, 5}));
+  sources.default_sizes = {.full = Sizes({{"agent_counts", {1, 3, 5}}}),
+                           .quick = Sizes({{"agent_counts", {1}}})};
+  EXPECT_EQ(load_config(sources).size<std::vector<std::int64_t>>("agent_counts"),
+            (std::vector<std::int64_t>{1, 3, 5}));
   sources.environment = {{"SEMANTIC_BENCHMARK_QUICK", "1"}};
-  EXPECT_EQ(load_config(sources).sizes().agent_counts, (std::vector<std::int64_t>{2}));
+  EXPECT_EQ(load_config(sources).size<std::vector<std::int64_t>>("agent_counts"),
+            (std::vector<std::int64_t>{2}));
   sources.flags = {{"--sbench-quick", "false"}};
   EXPECT_FALSE(load_config(sources).run.quick);
 }
 
-TEST_F(ConfigTest, MemorySizesHaveQuickDefaultsAndComeFromFileAndEnvironment) {
-  write_config("[sizes]\nmemory_tokens_per_agent = 700\n");
+TEST_F(ConfigTest, AnySizeKeyComesFromDefaultsThenFileThenEnvironmentThenFlags) {
+  write_config("[sizes]\nprompt_lengths = [16, 32]\nrounds = 7\nlabel = \"file\"\n");
   ConfigSources sources;
   sources.search_from = dir_;
-  sources.environment = {{"SEMANTIC_BENCHMARK_SIZES_LEAK_CYCLES", "20"}};
+  sources.default_sizes = {.full = Sizes({{"rounds", 1}, {"label", "default"}, {"warmup", 2}}),
+                           .quick = Sizes({{"rounds", 1}})};
+  sources.environment = {{"SEMANTIC_BENCHMARK_SIZES_ROUNDS", "20"},
+                         {"SEMANTIC_BENCHMARK_QUICK_PROMPT_LENGTHS", "[4]"}};
+  sources.flags = {{"--sbench-sizes-label", "flag"}};
   const Config config = load_config(sources);
-  EXPECT_EQ(config.full_sizes.memory_tokens_per_agent, 700);
-  EXPECT_EQ(config.full_sizes.leak_cycles, 20);
-  EXPECT_EQ(config.quick_sizes.memory_tokens_per_agent, 256);
-  EXPECT_EQ(config.quick_sizes.leak_cycles, 10);
+  EXPECT_EQ(config.full_sizes.get<std::vector<std::int64_t>>("prompt_lengths"),
+            (std::vector<std::int64_t>{16, 32}));
+  EXPECT_EQ(config.full_sizes.get<int>("rounds"), 20);  // environment > file > default
+  EXPECT_EQ(config.full_sizes.get<std::string>("label"), "flag");
+  EXPECT_EQ(config.full_sizes.get<int>("warmup"), 2);  // only the default
+  EXPECT_EQ(config.quick_sizes.get<std::vector<std::int64_t>>("prompt_lengths"),
+            (std::vector<std::int64_t>{4}));
+  EXPECT_EQ(config.quick_sizes.get<std::vector<std::int64_t>>("rounds"),
+            (std::vector<std::int64_t>{1}));  // an integer reads as a list of one
+}
+
+TEST_F(ConfigTest, AMissingOrMistypedSizeNamesItsKey) {
+  Config config;
+  config.full_sizes.set("rounds", 3);
+  try {
+    (void)config.size<int>("leak_cycles");
+    ADD_FAILURE() << "a missing size did not throw";
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("size 'leak_cycles' is not defined"));
+  }
+  try {
+    (void)config.size<std::string>("rounds");
+    ADD_FAILURE() << "a mistyped size did not throw";
+  } catch (const ConfigError& error) {
+    EXPECT_STREQ(error.what(), "size 'rounds' is an integer, not a string");
+  }
 }
 
 TEST_F(ConfigTest, ListsAndTablesFromTheCommandLineAreTomlInlineValues) {
@@ -108,7 +139,8 @@ TEST_F(ConfigTest, ListsAndTablesFromTheCommandLineAreTomlInlineValues) {
   const Config config = load_config(sources);
   EXPECT_EQ(config.server.command, (std::vector<std::string>{"llama-server", "--port", "{port}"}));
   EXPECT_EQ(config.server.env.at("OMP_NUM_THREADS"), "4");
-  EXPECT_EQ(config.full_sizes.agent_counts, (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(config.size<std::vector<std::int64_t>>("agent_counts"),
+            (std::vector<std::int64_t>{1, 2}));
 }
 
 TEST_F(ConfigTest, FileIsFoundByWalkingUpThenByFallback) {
@@ -169,11 +201,10 @@ TEST_F(ConfigTest, FileErrorsNameFileKeyAndExpectedType) {
                 ": server.backend: expected one of reference, llamacpp, openai, ollama, got "
                 "\"vllm\"");
 
-  write_config("[sizes]\nagent_counts = [1, 0]\n");
-  EXPECT_EQ(load_error(sources),
-            file +
-                ": sizes.agent_counts: expected a non-empty array of positive integers, got "
-                "[ 1, 0 ]");
+  write_config("[sizes]\nagent_counts = [1, true]\n");
+  EXPECT_THAT(load_error(sources),
+              ::testing::StartsWith(file + ": sizes.agent_counts: expected an integer, an array "
+                                           "of integers or a string, got "));
 
   write_config("[run]\nquick = \"yes\"\n");
   EXPECT_EQ(load_error(sources),
@@ -250,6 +281,9 @@ TEST(ConfigFlags, KnowsOurFlagsAndWhichTakeValues) {
   EXPECT_FALSE(is_config_flag("--sbench-nonsense"));
   EXPECT_TRUE(config_flag_takes_value("--sbench-output"));
   EXPECT_FALSE(config_flag_takes_value("--sbench-quick"));
+  EXPECT_TRUE(is_config_flag("--sbench-sizes-prompt-lengths"));
+  EXPECT_TRUE(config_flag_takes_value("--sbench-quick-prompt-lengths"));
+  EXPECT_FALSE(is_config_flag("--sbench-sizes-"));
 }
 
 // docs/CONFIG.md is the user's reference: every flag in --help must be in it.

@@ -4,7 +4,7 @@
 #include <ctime>
 #include <thread>
 
-#include "sbench/http_client.hpp"
+#include "sbench/http/client.hpp"
 #include "support/bounded.hpp"
 #include "support/raw_responses.hpp"
 #include "support/scripted_server.hpp"

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "sbench/http_client.hpp"
+#include "sbench/http/client.hpp"
 #include "support/bounded.hpp"
 #include "support/raw_responses.hpp"
 #include "support/scripted_server.hpp"

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "sbench/http_client.hpp"
+#include "sbench/http/client.hpp"
 #include "support/bounded.hpp"
 #include "support/raw_responses.hpp"
 #include "support/scripted_server.hpp"

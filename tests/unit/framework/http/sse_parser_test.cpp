@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "sbench/sse.hpp"
+#include "sbench/http/sse.hpp"
 
 namespace sbench::http {
 namespace {

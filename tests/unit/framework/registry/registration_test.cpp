@@ -1,9 +1,10 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "sbench/case_registration.hpp"
+#include "registry/case_registration.hpp"
 
 namespace sbench {
 namespace {
@@ -25,8 +26,7 @@ CaseDefinition make_case(std::string name, MarkerSet markers, CaseBody body) {
   definition.body = std::move(body);
   definition.defined_at = "test.cpp:1";
   // One iteration keeps the test fast; measurement is not the point here.
-  definition.tunings.push_back(
-      [](benchmark::internal::Benchmark& b, const Config&) { b.Iterations(1); });
+  definition.tuners.push_back([](CaseTuning& tuning, const Config&) { tuning.iterations = 1; });
   return definition;
 }
 
@@ -53,10 +53,12 @@ const CaseBody empty_body = [](benchmark::State& state, Fixtures&) {
 TEST(Registration, AxesExpandToOneInstancePerCombinationOnTheWallClock) {
   Config config;
   config.run.quick = true;
-  config.quick_sizes.agent_counts = {1, 3};
+  config.quick_sizes.set("agent_counts", {1, 3});
   Fixtures fixtures(config);
   std::vector<CaseDefinition> cases = {make_case("expands", {"benchmark"}, empty_body)};
-  cases[0].axes.push_back({"agents", [](const Config& c) { return c.sizes().agent_counts; }});
+  cases[0].axes.push_back({"agents", [](const Config& c) {
+                             return c.size<std::vector<std::int64_t>>("agent_counts");
+                           }});
   cases[0].axes.push_back({"tokens", [](const Config&) {
                              return std::vector<std::int64_t>{2048, 4096};
                            }});
@@ -71,6 +73,43 @@ TEST(Registration, AxesExpandToOneInstancePerCombinationOnTheWallClock) {
                                       "expands/agents:3/tokens:2048/iterations:1/real_time",
                                       "expands/agents:1/tokens:4096/iterations:1/real_time",
                                       "expands/agents:3/tokens:4096/iterations:1/real_time"}));
+}
+
+TEST(Registration, ASizeNoFileDefinesStopsTheSuiteAtStartUpNamingTheKey) {
+  Config config;
+  config.full_sizes.set("rounds", 2);
+  std::vector<CaseDefinition> cases = {make_case("needs_sizes", {}, empty_body)};
+  cases[0].sizes = {"rounds", "leak_cycles"};
+  try {
+    validate_cases(cases, config);
+    ADD_FAILURE() << "a missing size was not reported";
+  } catch (const ConfigError& error) {
+    EXPECT_THAT(error.what(), ::testing::HasSubstr("case needs_sizes (test.cpp:1): size "
+                                                   "'leak_cycles' is not defined"));
+  }
+  cases[0].sizes = {"rounds"};
+  cases[0].axes.push_back({"agents", [](const Config& c) {
+                             return c.size<std::vector<std::int64_t>>("agent_counts");
+                           }});
+  EXPECT_THROW(validate_cases(cases, config), ConfigError);
+  config.full_sizes.set("agent_counts", 3);
+  EXPECT_NO_THROW(validate_cases(cases, config));
+}
+
+TEST(Registration, TuningFromSizesSetsTheIterationsOfEveryInstance) {
+  Config config;
+  config.full_sizes.set("rounds", 4);
+  Fixtures fixtures(config);
+  std::vector<CaseDefinition> cases = {make_case("tuned_by_size", {}, empty_body)};
+  cases[0].tuners.push_back([](CaseTuning& tuning, const Config& c) {
+    tuning.iterations = c.size<std::int64_t>("rounds");
+    tuning.unit = benchmark::kMillisecond;
+  });
+  register_selected_cases(cases, MarkerExpression(), config, fixtures);
+  const auto runs = run_matching("^tuned_by_size");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].iterations, 4);
+  EXPECT_EQ(runs[0].time_unit, benchmark::kMillisecond);
 }
 
 TEST(Registration, ManualTimeCasesAreTimedByTheCase) {
@@ -146,8 +185,10 @@ SBENCH_CASE(second_user).run([](benchmark::State& state, Fixtures& fixtures, Unr
 
 SBENCH_CASE(built_with_builder)
     .markers({"benchmark", "slow"})
-    .arg("agents", &Sizes::agent_counts)
+    .arg("agents", "agent_counts")
     .arg("tokens", {2048, 4096})
+    .sizes({"warmup"})
+    .iterations("rounds")
     .manual_time()
     .run([](benchmark::State& state) {
       for (auto _ : state)
@@ -170,11 +211,16 @@ TEST(CaseBuilder, RecordsMarkersAxesAndTiming) {
   EXPECT_EQ(definition.markers, (MarkerSet{"benchmark", "slow"}));
   ASSERT_EQ(definition.axes.size(), 2u);
   Config config;
+  config.full_sizes.set("agent_counts", {1, 3, 5});
+  config.quick_sizes.set("agent_counts", 2);
   EXPECT_EQ(definition.axes[0].name, "agents");
   EXPECT_EQ(definition.axes[0].values(config), (std::vector<std::int64_t>{1, 3, 5}));
   config.run.quick = true;
-  EXPECT_EQ(definition.axes[0].values(config), config.quick_sizes.agent_counts);
+  EXPECT_EQ(definition.axes[0].values(config), (std::vector<std::int64_t>{2}));
   EXPECT_EQ(definition.axes[1].values(config), (std::vector<std::int64_t>{2048, 4096}));
+  EXPECT_EQ(definition.sizes, (std::vector<std::string>{"warmup", "rounds"}));
+  config.quick_sizes.set("rounds", 6);
+  EXPECT_EQ(definition.tuning(config).iterations, 6);
   EXPECT_TRUE(definition.manual_time);
   EXPECT_NE(definition.defined_at.find("registration_test.cpp:"), std::string::npos);
 }

@@ -1,4 +1,4 @@
-#include "sbench/steady_state.hpp"
+#include "sbench/stats/steady_state.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,9 +1,9 @@
+#include "sbench/stats/summary.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
-
-#include "sbench/stats.hpp"
 
 namespace sbench::stats {
 namespace {

@@ -1,4 +1,4 @@
-#include "sbench/token_timing.hpp"
+#include "sbench/stats/token_timing.hpp"
 
 #include <gtest/gtest.h>
 

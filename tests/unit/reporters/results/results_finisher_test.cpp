@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "sbench/reporters/exit_codes.hpp"
+#include "sbench/exit_codes.hpp"
 #include "sbench/reporters/part_document.hpp"
 #include "support/sample_suite_outcome.hpp"
 #include "support/temp_dir.hpp"

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "sbench/reporters/exit_codes.hpp"
+#include "sbench/exit_codes.hpp"
 #include "sbench/reporters/target_evaluation.hpp"
 #include "sbench/reporters/target_table.hpp"
 

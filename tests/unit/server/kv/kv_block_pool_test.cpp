@@ -1,4 +1,4 @@
-#include "sbench/server/kv_block_pool.hpp"
+#include "kv/kv_block_pool.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,8 +3,8 @@
 #include <set>
 #include <vector>
 
+#include "model/model.hpp"
 #include "model_test_support.hpp"
-#include "sbench/server/model.hpp"
 #include "sbench/server/tokenizer.hpp"
 
 namespace sbench::server::testing {

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <fstream>
 
+#include "model/model.hpp"
 #include "model_test_support.hpp"
 #include "reference_llama.hpp"
-#include "sbench/server/model.hpp"
 #include "sbench/server/tokenizer.hpp"
 
 namespace sbench::server::testing {

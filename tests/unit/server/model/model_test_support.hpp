@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "sbench/server/kv_block_pool.hpp"
-#include "sbench/server/model.hpp"
+#include "kv/kv_block_pool.hpp"
+#include "model/model.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sbench::server::testing {

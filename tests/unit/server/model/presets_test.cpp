@@ -3,9 +3,9 @@
 
 #include <filesystem>
 
+#include "model/model.hpp"
 #include "model_test_support.hpp"
 #include "sbench/server/llama2c.hpp"
-#include "sbench/server/model.hpp"
 #include "sbench/server/model_config.hpp"
 
 namespace sbench::server::testing {

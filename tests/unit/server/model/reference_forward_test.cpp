@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/model.hpp"
 #include "model_test_support.hpp"
 #include "reference_llama.hpp"
 #include "sbench/server/llama2c.hpp"
-#include "sbench/server/model.hpp"
 #include "sbench/server/tokenizer.hpp"
 
 namespace sbench::server::testing {

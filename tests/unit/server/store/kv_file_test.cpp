@@ -1,4 +1,4 @@
-#include "sbench/server/kv_file.hpp"
+#include "store/kv_file.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "sbench/http_request.hpp"
+#include "sbench/http/request.hpp"
 
 namespace sbench::http::testing {
 

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "sbench/http_endpoint.hpp"
+#include "sbench/http/endpoint.hpp"
 
 namespace sbench::http::testing {
 

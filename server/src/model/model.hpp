@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sbench/server/kv_block_pool.hpp"
+#include "kv/kv_block_pool.hpp"
 #include "sbench/server/model_config.hpp"
 
 namespace sbench::server {

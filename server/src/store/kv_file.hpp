@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "sbench/server/kv_block_pool.hpp"
+#include "kv/kv_block_pool.hpp"
 
 namespace sbench::server {
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "sbench/cancellation.hpp"
-#include "sbench/sse.hpp"
+#include "sbench/http/cancellation.hpp"
+#include "sbench/http/sse.hpp"
 
 namespace sbench::http {
 

@@ -6,10 +6,10 @@
 #include <memory>
 #include <vector>
 
-#include "sbench/http_endpoint.hpp"
-#include "sbench/http_error.hpp"
-#include "sbench/http_request.hpp"
-#include "sbench/http_response.hpp"
+#include "sbench/http/endpoint.hpp"
+#include "sbench/http/error.hpp"
+#include "sbench/http/request.hpp"
+#include "sbench/http/response.hpp"
 
 namespace sbench::http {
 

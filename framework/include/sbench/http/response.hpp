@@ -7,10 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "sbench/http_error.hpp"
-#include "sbench/http_request.hpp"
-#include "sbench/request_timing.hpp"
-#include "sbench/sse.hpp"
+#include "sbench/http/error.hpp"
+#include "sbench/http/request.hpp"
+#include "sbench/http/request_timing.hpp"
+#include "sbench/http/sse.hpp"
 
 namespace sbench::http {
 
