@@ -50,9 +50,9 @@ void require_capability(const BackendClient& backend, Capability capability) {
     throw Skip(*reason);
 }
 
-void require_ok(const std::string& error, const std::string& what) {
-  if (!error.empty())
-    throw std::runtime_error(what + ": " + error);
+void require_ok(const Status& status, const std::string& what) {
+  if (!status.ok())
+    throw std::runtime_error(what + ": " + status.error);
 }
 
 const TokenUsage& require_usage(const GenerateResult& result, const std::string& agent) {

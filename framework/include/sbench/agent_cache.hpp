@@ -10,7 +10,7 @@ namespace sbench {
 enum class CacheAction { save, unload, load };
 
 // The answer to saving, unloading or loading one agent's KV cache.
-struct CacheOperationResult {
+struct [[nodiscard]] CacheOperationResult {
   CacheAction action = CacheAction::save;
   std::size_t tokens = 0;              // saved or loaded; 0 for unload
   std::optional<std::uint64_t> bytes;  // written, read or freed, when the server says

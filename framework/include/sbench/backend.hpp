@@ -14,6 +14,20 @@
 
 namespace sbench {
 
+// The outcome of an operation that returns nothing else: ok, or the error
+// message. [[nodiscard]]: ignoring it would lose the error.
+struct [[nodiscard]] Status {
+  Status() = default;
+  Status(std::string message)
+      : error(std::move(message)) {}               // NOLINT: an error message is a status
+  Status(const char* message) : error(message) {}  // NOLINT
+
+  bool ok() const { return error.empty(); }
+  bool operator==(const Status&) const = default;
+
+  std::string error;  // empty when ok
+};
+
 // What the suites talk to: one server API dialect (docs/BACKENDS.md).
 // Operations report failures in their result's `error` rather than throw,
 // except that a server found dead throws whatever the liveness check throws.
@@ -28,9 +42,9 @@ class BackendClient {
   bool has(Capability capability) const { return capabilities().contains(capability); }
 
   // An agent is a conversation whose context the server keeps between
-  // generations. Returns an error message, empty on success.
-  virtual std::string create_agent(const std::string& agent) = 0;
-  virtual std::string delete_agent(const std::string& agent) = 0;
+  // generations. (The server's agent id is the name given here.)
+  virtual Status create_agent(const std::string& agent) = 0;
+  virtual Status delete_agent(const std::string& agent) = 0;
 
   virtual GenerateResult generate(const GenerateRequest& request) = 0;
 
@@ -46,8 +60,7 @@ class BackendClient {
 
   // Forgets every agent and frees what the server holds for them, so one
   // case's contexts never slow the next; call at the start of a case.
-  // Returns an error message, empty on success.
-  virtual std::string reset() = 0;
+  virtual Status reset() = 0;
 };
 
 // Where a backend sends its requests. `check_alive` runs when a request fails

@@ -56,7 +56,7 @@ struct ServerTimings {
   std::optional<double> predicted_per_second;
 };
 
-struct GenerateResult {
+struct [[nodiscard]] GenerateResult {
   std::string text;
   std::optional<TokenUsage> usage;
   // TTFT and ITL for streamed requests; for the others only total and tokens.

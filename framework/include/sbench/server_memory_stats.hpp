@@ -9,7 +9,7 @@ namespace sbench {
 
 // The server's own view of its memory. Each field is set only when the
 // backend's server reports it.
-struct ServerMemoryStats {
+struct [[nodiscard]] ServerMemoryStats {
   std::optional<double> kv_cache_usage_ratio;  // 0..1
   std::optional<std::uint64_t> kv_cache_tokens;
   std::optional<std::uint64_t> kv_bytes_allocated;

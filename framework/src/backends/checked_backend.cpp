@@ -20,7 +20,7 @@ std::optional<double> ttft_ms(const GenerateResult& result) {
 
 }  // namespace
 
-std::string CheckedBackend::delete_agent(const std::string& agent) {
+Status CheckedBackend::delete_agent(const std::string& agent) {
   {
     std::lock_guard lock(mutex_);
     loaded_tokens_.erase(agent);
@@ -28,7 +28,7 @@ std::string CheckedBackend::delete_agent(const std::string& agent) {
   return inner_->delete_agent(agent);
 }
 
-std::string CheckedBackend::reset() {
+Status CheckedBackend::reset() {
   {
     std::lock_guard lock(mutex_);
     loaded_tokens_.clear();

@@ -19,10 +19,8 @@ class CheckedBackend : public BackendClient {
 
   std::string_view name() const override { return inner_->name(); }
   const Capabilities& capabilities() const override { return inner_->capabilities(); }
-  std::string create_agent(const std::string& agent) override {
-    return inner_->create_agent(agent);
-  }
-  std::string delete_agent(const std::string& agent) override;
+  Status create_agent(const std::string& agent) override { return inner_->create_agent(agent); }
+  Status delete_agent(const std::string& agent) override;
   GenerateResult generate(const GenerateRequest& request) override;
   CacheOperationResult save_agent(const std::string& agent) override {
     return inner_->save_agent(agent);
@@ -32,7 +30,7 @@ class CheckedBackend : public BackendClient {
   }
   CacheOperationResult load_agent(const std::string& agent) override;
   ServerMemoryStats memory_stats() override { return inner_->memory_stats(); }
-  std::string reset() override;
+  Status reset() override;
 
  private:
   // Learns the cold prefill rate from `result` and times a pending resume.

@@ -149,7 +149,7 @@ std::string LlamaCppBackend::erase_slot(int slot) {
   return response.ok() ? "" : describe_failure(request, response);
 }
 
-std::string LlamaCppBackend::create_agent(const std::string& agent) {
+Status LlamaCppBackend::create_agent(const std::string& agent) {
   std::optional<int> slot;
   {
     std::lock_guard lock(slots_mutex_);
@@ -169,7 +169,7 @@ std::string LlamaCppBackend::create_agent(const std::string& agent) {
   return erase_slot(*slot);
 }
 
-std::string LlamaCppBackend::delete_agent(const std::string& agent) {
+Status LlamaCppBackend::delete_agent(const std::string& agent) {
   const auto state = agents_.find(agent);
   if (!state)
     return unknown_agent(agent);
@@ -308,7 +308,7 @@ ServerMemoryStats LlamaCppBackend::memory_stats() {
   return read_metrics(server_, {"llamacpp:kv_cache_usage_ratio"}, {"llamacpp:kv_cache_tokens"});
 }
 
-std::string LlamaCppBackend::reset() {
+Status LlamaCppBackend::reset() {
   {
     std::lock_guard lock(slots_mutex_);
     agents_.take_all();

@@ -25,14 +25,14 @@ class LlamaCppBackend : public BackendClient {
 
   std::string_view name() const override { return "llamacpp"; }
   const Capabilities& capabilities() const override;
-  std::string create_agent(const std::string& agent) override;
-  std::string delete_agent(const std::string& agent) override;
+  Status create_agent(const std::string& agent) override;
+  Status delete_agent(const std::string& agent) override;
   GenerateResult generate(const GenerateRequest& request) override;
   CacheOperationResult save_agent(const std::string& agent) override;
   CacheOperationResult unload_agent(const std::string& agent) override;
   CacheOperationResult load_agent(const std::string& agent) override;
   ServerMemoryStats memory_stats() override;
-  std::string reset() override;
+  Status reset() override;
 
  private:
   struct Agent {

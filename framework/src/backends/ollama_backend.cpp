@@ -117,11 +117,11 @@ const Capabilities& OllamaBackend::capabilities() const {
   return supported;
 }
 
-std::string OllamaBackend::create_agent(const std::string& agent) {
+Status OllamaBackend::create_agent(const std::string& agent) {
   return agents_.add(agent) ? "" : "agent " + agent + " exists";
 }
 
-std::string OllamaBackend::delete_agent(const std::string& agent) {
+Status OllamaBackend::delete_agent(const std::string& agent) {
   return agents_.remove(agent) ? "" : unknown_agent(agent);
 }
 
@@ -175,7 +175,7 @@ GenerateResult OllamaBackend::generate(const GenerateRequest& request) {
   return result;
 }
 
-std::string OllamaBackend::reset() {
+Status OllamaBackend::reset() {
   agents_.take_all();
   return "";
 }

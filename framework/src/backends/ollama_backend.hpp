@@ -19,10 +19,10 @@ class OllamaBackend : public BackendClient {
 
   std::string_view name() const override { return "ollama"; }
   const Capabilities& capabilities() const override;
-  std::string create_agent(const std::string& agent) override;
-  std::string delete_agent(const std::string& agent) override;
+  Status create_agent(const std::string& agent) override;
+  Status delete_agent(const std::string& agent) override;
   GenerateResult generate(const GenerateRequest& request) override;
-  std::string reset() override;
+  Status reset() override;
 
  private:
   bool chat() const { return api_ == ServerApi::chat; }

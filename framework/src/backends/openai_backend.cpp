@@ -15,11 +15,11 @@ OpenAiBackend::OpenAiBackend(const ServerConfig& server, BackendTarget target)
     capabilities_.insert(Capability::server_memory_stats);
 }
 
-std::string OpenAiBackend::create_agent(const std::string& agent) {
+Status OpenAiBackend::create_agent(const std::string& agent) {
   return conversations_.add(agent);
 }
 
-std::string OpenAiBackend::delete_agent(const std::string& agent) {
+Status OpenAiBackend::delete_agent(const std::string& agent) {
   return conversations_.remove(agent);
 }
 
@@ -38,7 +38,7 @@ ServerMemoryStats OpenAiBackend::memory_stats() {
       server_, {"vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "sglang:token_usage"}, {});
 }
 
-std::string OpenAiBackend::reset() {
+Status OpenAiBackend::reset() {
   conversations_.clear();
   return "";
 }

@@ -17,11 +17,11 @@ class OpenAiBackend : public BackendClient {
 
   std::string_view name() const override { return "openai"; }
   const Capabilities& capabilities() const override { return capabilities_; }
-  std::string create_agent(const std::string& agent) override;
-  std::string delete_agent(const std::string& agent) override;
+  Status create_agent(const std::string& agent) override;
+  Status delete_agent(const std::string& agent) override;
   GenerateResult generate(const GenerateRequest& request) override;
   ServerMemoryStats memory_stats() override;
-  std::string reset() override;
+  Status reset() override;
 
  private:
   ServerConnection server_;

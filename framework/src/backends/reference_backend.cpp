@@ -85,7 +85,7 @@ const Capabilities& ReferenceBackend::capabilities() const {
   return all;
 }
 
-std::string ReferenceBackend::create_agent(const std::string& agent) {
+Status ReferenceBackend::create_agent(const std::string& agent) {
   const http::Request request = http::post_json("/v1/agents", nlohmann::json{{"id", agent}}.dump());
   const http::Response response = server_.send(request);
   if (!response.ok())
@@ -97,7 +97,7 @@ std::string ReferenceBackend::create_agent(const std::string& agent) {
   return "";
 }
 
-std::string ReferenceBackend::delete_agent(const std::string& agent) {
+Status ReferenceBackend::delete_agent(const std::string& agent) {
   http::Request request = http::get(agent_path(agent));
   request.method = "DELETE";
   const http::Response response = server_.send(request);
@@ -209,7 +209,7 @@ ServerMemoryStats ReferenceBackend::memory_stats() {
   return stats;
 }
 
-std::string ReferenceBackend::reset() {
+Status ReferenceBackend::reset() {
   std::set<std::string> agents;
   {
     std::lock_guard lock(agents_mutex_);
@@ -217,8 +217,8 @@ std::string ReferenceBackend::reset() {
   }
   std::string errors;
   for (const std::string& agent : agents) {
-    if (std::string error = delete_agent(agent); !error.empty())
-      errors += (errors.empty() ? "" : "; ") + error;
+    if (const Status deleted = delete_agent(agent); !deleted.ok())
+      errors += (errors.empty() ? "" : "; ") + deleted.error;
   }
   loads_.forget_all();
   if (chat_)

@@ -21,14 +21,14 @@ class ReferenceBackend : public BackendClient {
 
   std::string_view name() const override { return "reference"; }
   const Capabilities& capabilities() const override;
-  std::string create_agent(const std::string& agent) override;
-  std::string delete_agent(const std::string& agent) override;
+  Status create_agent(const std::string& agent) override;
+  Status delete_agent(const std::string& agent) override;
   GenerateResult generate(const GenerateRequest& request) override;
   CacheOperationResult save_agent(const std::string& agent) override;
   CacheOperationResult unload_agent(const std::string& agent) override;
   CacheOperationResult load_agent(const std::string& agent) override;
   ServerMemoryStats memory_stats() override;
-  std::string reset() override;
+  Status reset() override;
 
  private:
   GenerateResult generate_for_agent(const GenerateRequest& request);

@@ -34,7 +34,7 @@ void require_capability(const BackendClient& backend, Capability capability);
 
 // Each throws std::runtime_error "<what>: <error>" for a failed operation,
 // which the framework reports as the case's error.
-void require_ok(const std::string& error, const std::string& what);
+void require_ok(const Status& status, const std::string& what);
 const TokenUsage& require_usage(const GenerateResult& result, const std::string& agent);
 void require_ok(const CacheOperationResult& result, const std::string& agent);
 

@@ -65,7 +65,7 @@ TEST(LlamaCppBackend, AgentsGetTheirOwnSlotAndExtraAgentsAreRefused) {
   auto backend = fake.backend();  // GET /props says total_slots 2
   EXPECT_EQ(backend->create_agent("a"), "");
   EXPECT_EQ(backend->create_agent("b"), "");
-  const std::string refused = backend->create_agent("c");
+  const std::string refused = backend->create_agent("c").error;
   EXPECT_NE(refused.find("has 2 (-np)"), std::string::npos) << refused;
   EXPECT_NE(refused.find("never share a slot"), std::string::npos) << refused;
 
