@@ -50,8 +50,8 @@ set(CPACK_PACKAGE_CONTACT "semantic-bench developers <semantic-bench@localhost>"
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
-# What the installed package config finds, and what the tools load.
+# What the installed package config finds (the -dev packages bring the
+# libraries the tools load), and the validator's Python module.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
   "cmake (>= 3.25), pkg-config, libbenchmark-dev, libboost-dev, libboost-filesystem-dev, libboost-system-dev, nlohmann-json3-dev, libtomlplusplus-dev, libxxhash-dev, python3-jsonschema")
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 include(CPack)

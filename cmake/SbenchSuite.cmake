@@ -16,8 +16,6 @@
 #
 # The same file serves this source tree and an installed semantic-bench
 # (find_package(sbench)); it only names targets both provide.
-set(_SBENCH_SUITE_DISCOVERY_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/SbenchSuiteDiscovery.cmake)
-
 function(sbench_add_suite)
   cmake_parse_arguments(ARG "" "NAME;CONFIG" "SOURCES;LIBS" ${ARGN})
   if(NOT ARG_NAME OR NOT ARG_SOURCES)
@@ -48,7 +46,7 @@ function(sbench_add_suite)
       -D SUITE_EXECUTABLE=$<TARGET_FILE:${ARG_NAME}>
       -D WORKING_DIRECTORY=${working_directory}
       -D TESTS_FILE=${tests_file}
-      -P ${_SBENCH_SUITE_DISCOVERY_SCRIPT}
+      -P ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/SbenchSuiteDiscovery.cmake
     COMMENT "Listing the cases of ${ARG_NAME}"
     VERBATIM)
   # ctest reads this at start; before the first build there is nothing to run.

@@ -5,8 +5,10 @@ namespace {
 
 nlohmann::json sizes_json(const Sizes& sizes) {
   nlohmann::json json = nlohmann::json::object();
-  for (const auto& [key, size] : sizes.values())
-    std::visit([&json, &key](const auto& value) { json[key] = value; }, size.value());
+  for (const auto& [key, size] : sizes.values()) {
+    nlohmann::json& entry = json[key];
+    std::visit([&entry](const auto& value) { entry = value; }, size.value());
+  }
   return json;
 }
 

@@ -21,7 +21,6 @@ void KvBlockPool::FreeAligned::operator()(float* p) const {
 
 KvBlockPool::KvBlockPool(const ModelConfig& config, int block_size, std::size_t max_blocks)
     : block_size_(block_size),
-      n_layers_(config.n_layers),
       kv_dim_(config.kv_dim()),
       block_floats_(std::size_t{2} * config.n_layers * block_size * config.kv_dim()),
       max_blocks_(max_blocks) {

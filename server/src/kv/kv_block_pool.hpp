@@ -50,7 +50,6 @@ class KvBlockPool {
   float* block_base(BlockId block) const;
 
   int block_size_;
-  int n_layers_;
   int kv_dim_;
   std::size_t block_floats_;
   std::size_t max_blocks_;

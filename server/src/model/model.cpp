@@ -18,12 +18,13 @@ struct Model::Impl {
   template <class LoadWeights>
   Impl(int threads, LoadWeights&& load)
       : pool(threads),
+        kernels(model::best_kernels()),
         weights(load(pool)),
         fingerprint(model::fingerprint(weights)),
         forward(weights, kernels, pool) {}
 
   model::ThreadPool pool;
-  const model::Kernels& kernels = model::best_kernels();
+  const model::Kernels& kernels;
   model::Weights weights;
   std::uint64_t fingerprint;
   model::ForwardPass forward;
