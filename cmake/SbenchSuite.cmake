@@ -33,7 +33,9 @@ function(sbench_add_suite)
   add_executable(${ARG_NAME} ${ARG_SOURCES})
   sbench_suite_build_info(${ARG_NAME} CONFIG "${ARG_CONFIG}")
   target_link_libraries(${ARG_NAME} PRIVATE sbench::reporters sbench::framework ${ARG_LIBS})
-  if(COMMAND sbench_target_warnings)  # this source tree's warning flags, never a user's
+  # This source tree's warning flags for its own suites, never a user's (a
+  # project that vendors semantic-bench with add_subdirectory sees the function).
+  if(COMMAND sbench_target_warnings AND PROJECT_NAME STREQUAL "sbench")
     sbench_target_warnings(${ARG_NAME})
   endif()
 

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "server_fixture/log_tail.hpp"
+#include "server_fixture/server_process.hpp"
 
 namespace sbench::testing {
 namespace {

@@ -22,7 +22,7 @@
 //
 //   SBENCH_CASE(batched_agents)
 //       .markers({"benchmark", "batching"})
-//       .arg("agents", "agent_counts")   // the size named agent_counts
+//       .arg("agents", "agent_list")     // the values of the size named agent_list
 //       .run([](benchmark::State& state, ServerFixture& server) {
 //         for (auto _ : state) tokens += server.generate_batch(state.range(0));
 //         state.counters["tokens_per_s"] = benchmark::Counter(tokens, benchmark::Counter::kIsRate);
@@ -44,13 +44,13 @@ class Skip : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Google Benchmark 1.7.1 has no SkipWithMessage: a skip is an error whose
-// message starts with this prefix, which the suite counts as a skip.
-inline constexpr std::string_view skip_prefix = "skipped: ";
-
+// Skips the running case with a reason.
 void skip(benchmark::State& state, std::string_view reason);
 
-bool is_skip_message(std::string_view message);
+// Why a reported run was skipped; nullopt for one that measured or errored.
+// (Google Benchmark 1.7.1 has no skip of its own: a skip travels as an error
+// that only this function tells from a real one.)
+std::optional<std::string_view> skip_reason(const benchmark::BenchmarkReporter::Run& run);
 
 // One argument axis; several axes expand to their cartesian product, one
 // Google Benchmark instance per combination (the case is one CTest test).
@@ -60,7 +60,7 @@ struct CaseAxis {
 };
 
 // What a case may set on its Google Benchmark instances, in a type of ours:
-// user code never names benchmark::internal::Benchmark, whose home moved in
+// user code never names Google Benchmark's internal Benchmark class, which moved in
 // Google Benchmark 1.8. Unset fields keep Google Benchmark's defaults.
 struct CaseTuning {
   std::optional<std::int64_t> iterations;
@@ -119,7 +119,7 @@ class CaseBuilder {
   CaseBuilder& arg(std::string name, std::vector<std::int64_t> values);
   // The values of the size named `size` (an integer or an array of
   // integers; they differ between full and quick runs): `.arg("agents",
-  // "agent_counts")`. A size no file or default defines is a start-up error.
+  // "agent_list")`. A size no file or default defines is a start-up error.
   CaseBuilder& arg(std::string name, std::string_view size);
 
   // The sizes the body reads with config.size<T>(...), checked at start-up so

@@ -3,10 +3,19 @@
 namespace sbench {
 namespace {
 
+// Why the default operation cannot run. A backend that declares the
+// capability must override the operation; one that does not is reported, not
+// left to undefined behaviour.
+std::string unsupported_reason(const BackendClient& backend, Capability capability) {
+  return missing_capability(backend, capability)
+      .value_or(std::string(backend.name()) + " declares " + std::string(to_string(capability)) +
+                " but does not implement it");
+}
+
 CacheOperationResult unsupported(const BackendClient& backend, CacheAction action) {
   CacheOperationResult result;
   result.action = action;
-  result.error = *missing_capability(backend, Capability::agent_cache);
+  result.error = unsupported_reason(backend, Capability::agent_cache);
   return result;
 }
 
@@ -26,7 +35,7 @@ CacheOperationResult BackendClient::load_agent(const std::string&) {
 
 ServerMemoryStats BackendClient::memory_stats() {
   ServerMemoryStats stats;
-  stats.error = *missing_capability(*this, Capability::server_memory_stats);
+  stats.error = unsupported_reason(*this, Capability::server_memory_stats);
   return stats;
 }
 

@@ -1,6 +1,6 @@
 #include "llamacpp_timings.hpp"
 
-#include "json_fields.hpp"
+#include "server_json.hpp"
 
 namespace sbench::detail {
 

@@ -6,7 +6,7 @@
 
 #include "failed_results.hpp"
 #include "generation_timing.hpp"
-#include "json_fields.hpp"
+#include "server_json.hpp"
 #include "ndjson_lines.hpp"
 #include "openai_api.hpp"
 

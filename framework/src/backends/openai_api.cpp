@@ -6,7 +6,7 @@
 
 #include "failed_results.hpp"
 #include "generation_timing.hpp"
-#include "json_fields.hpp"
+#include "server_json.hpp"
 #include "llamacpp_timings.hpp"
 #include "synthetic_prompt.hpp"
 

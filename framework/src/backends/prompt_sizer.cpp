@@ -1,6 +1,6 @@
 #include "prompt_sizer.hpp"
 
-#include "json_fields.hpp"
+#include "server_json.hpp"
 #include "synthetic_prompt.hpp"
 
 namespace sbench::detail {

@@ -4,7 +4,7 @@
 
 #include "cache_request.hpp"
 #include "generation_timing.hpp"
-#include "json_fields.hpp"
+#include "server_json.hpp"
 #include "synthetic_prompt.hpp"
 
 namespace sbench::detail {

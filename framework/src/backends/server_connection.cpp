@@ -1,6 +1,6 @@
 #include "server_connection.hpp"
 
-#include "json_fields.hpp"
+#include "server_json.hpp"
 
 namespace sbench::detail {
 

@@ -17,7 +17,7 @@ void OutcomeRecorder::ReportRuns(const std::vector<Run>& runs) {
       continue;  // aggregates repeat the same runs
     if (!run.error_occurred) {
       ++outcome_.measured;
-    } else if (is_skip_message(run.error_message)) {
+    } else if (skip_reason(run)) {
       ++outcome_.skipped;
     } else {
       ++outcome_.errored;

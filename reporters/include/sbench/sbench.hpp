@@ -14,8 +14,8 @@
 // Cases and markers (case.hpp), settings and sizes (config.hpp, sizes.hpp),
 // fixtures and the server under test (fixtures.hpp, server_fixture.hpp), the
 // server APIs (backend.hpp, generation.hpp), statistics (stats/), process
-// probes, exit codes and the suite mains. The HTTP client (sbench/http/) is
-// there for fixtures and backends of one's own.
+// probes, exit codes and the suite mains. Fixtures and backends of one's own
+// that speak HTTP include the client themselves: <sbench/http/client.hpp>.
 #include "sbench/agent_cache.hpp"
 #include "sbench/backend.hpp"
 #include "sbench/backend_capability.hpp"

@@ -3,7 +3,7 @@
 #include <set>
 
 #include "compare/welch_t_test.hpp"
-#include "report/json_fields.hpp"
+#include "report/results_fields.hpp"
 #include "sbench/reporters/compare.hpp"
 
 namespace sbench::reporters {

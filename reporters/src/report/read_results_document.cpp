@@ -25,8 +25,13 @@ nlohmann::json read_results_document(const std::filesystem::path& file) {
     throw ResultsDocumentError(name + ": schema_version is " + version->dump() + ", expected " +
                                std::to_string(results_schema_version));
   }
-  if (const auto cases = document.find("cases"); cases == document.end() || !cases->is_array())
-    throw ResultsDocumentError(name + ": \"cases\" must be an array");
+  if (const auto context = document.find("context");
+      context == document.end() || !context->is_object())
+    throw ResultsDocumentError(name + ": \"context\" must be an object");
+  for (const char* array : {"suites", "cases"}) {
+    if (const auto found = document.find(array); found == document.end() || !found->is_array())
+      throw ResultsDocumentError(name + ": \"" + array + "\" must be an array");
+  }
   return document;
 }
 

@@ -5,7 +5,7 @@
 #include <map>
 #include <string_view>
 
-#include "report/json_fields.hpp"
+#include "report/results_fields.hpp"
 #include "report/number_format.hpp"
 
 namespace sbench::reporters::detail {

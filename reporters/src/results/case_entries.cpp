@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "sbench/stats/summary.hpp"
@@ -140,9 +142,9 @@ nlohmann::json entry_of(const Instance& instance, const SuiteOutcome& outcome,
     } else if (!run->error_occurred) {
       measured.push_back(run);
     } else if (status == "ok") {
-      const bool skipped = is_skip_message(run->error_message);
+      const std::optional<std::string_view> skipped = skip_reason(*run);
       status = skipped ? "skipped" : "error";
-      message = skipped ? run->error_message.substr(skip_prefix.size()) : run->error_message;
+      message = skipped ? std::string(*skipped) : run->error_message;
     }
   }
   nlohmann::json repetitions = nlohmann::json::array();

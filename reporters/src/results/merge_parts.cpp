@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sbench/reporters/part_document.hpp"
+#include "sbench/reporters/results_document.hpp"
 #include "suite_summary.hpp"
 
 namespace sbench::reporters {
@@ -23,18 +24,8 @@ constexpr const char* identity_keys[] = {"backend", "model", "quick", "server_co
                                          "server_url"};
 
 std::optional<Part> read_part(const std::filesystem::path& file, std::ostream& warnings) {
-  std::ifstream in(file);
   try {
-    if (!in)
-      throw std::runtime_error("cannot open it");
-    nlohmann::json document = nlohmann::json::parse(in);
-    if (!document.is_object() || document.value("schema_version", 0) != results_schema_version ||
-        !document.value("context", nlohmann::json()).is_object() ||
-        !document.value("suites", nlohmann::json()).is_array() ||
-        !document.value("cases", nlohmann::json()).is_array())
-      throw std::runtime_error("not a schema version " + std::to_string(results_schema_version) +
-                               " results document");
-    return Part{file, std::move(document)};
+    return Part{file, read_results_document(file)};
   } catch (const std::exception& error) {
     warnings << "sbench: warning: skipping unreadable result part " << file.string() << ": "
              << error.what() << "\n";

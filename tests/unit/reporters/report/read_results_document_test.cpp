@@ -44,7 +44,14 @@ TEST(ReadResultsDocument, NamesTheFileAndTheProblem) {
   EXPECT_NE(error_reading(write(dir, R"({"schema_version": 9, "cases": []})"))
                 .find("schema_version is 9, expected 2"),
             std::string::npos);
-  EXPECT_NE(error_reading(write(dir, R"({"schema_version": 2, "cases": {}})"))
+  EXPECT_NE(error_reading(write(dir, R"({"schema_version": 2, "cases": []})"))
+                .find("\"context\" must be an object"),
+            std::string::npos);
+  EXPECT_NE(error_reading(write(dir, R"({"schema_version": 2, "context": {}, "cases": []})"))
+                .find("\"suites\" must be an array"),
+            std::string::npos);
+  EXPECT_NE(error_reading(write(dir, R"({"schema_version": 2, "context": {}, "suites": [],
+                                         "cases": {}})"))
                 .find("\"cases\" must be an array"),
             std::string::npos);
 }

@@ -1,4 +1,4 @@
-#include "json_fields.hpp"
+#include "server_json.hpp"
 
 namespace sbench::detail {
 

@@ -1,4 +1,4 @@
-#include "report/json_fields.hpp"
+#include "report/results_fields.hpp"
 
 #include "report/number_format.hpp"
 
