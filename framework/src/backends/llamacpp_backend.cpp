@@ -6,9 +6,9 @@
 #include "cache_request.hpp"
 #include "failed_results.hpp"
 #include "generation_timing.hpp"
-#include "server_json.hpp"
 #include "llamacpp_timings.hpp"
 #include "openai_api.hpp"
+#include "server_json.hpp"
 #include "server_metrics.hpp"
 #include "synthetic_prompt.hpp"
 

@@ -6,9 +6,9 @@
 
 #include "failed_results.hpp"
 #include "generation_timing.hpp"
-#include "server_json.hpp"
 #include "ndjson_lines.hpp"
 #include "openai_api.hpp"
+#include "server_json.hpp"
 
 namespace sbench::detail {
 namespace {

@@ -6,8 +6,8 @@
 
 #include "failed_results.hpp"
 #include "generation_timing.hpp"
-#include "server_json.hpp"
 #include "llamacpp_timings.hpp"
+#include "server_json.hpp"
 #include "synthetic_prompt.hpp"
 
 namespace sbench::detail {

@@ -5,8 +5,8 @@
 #include <map>
 #include <string_view>
 
-#include "report/results_fields.hpp"
 #include "report/number_format.hpp"
+#include "report/results_fields.hpp"
 
 namespace sbench::reporters::detail {
 namespace {
