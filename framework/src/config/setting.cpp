@@ -51,8 +51,6 @@ std::string Setting::expected() const {
     }
     case SettingKind::text_list:
       return "an array of strings";
-    case SettingKind::positive_integer_list:
-      return "a non-empty array of positive integers";
     case SettingKind::text_table:
       return "a table of strings";
   }

@@ -13,7 +13,7 @@
 namespace sbench::detail {
 
 using SettingValue = std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>,
-                                  std::vector<std::int64_t>, std::map<std::string, std::string>>;
+                                  std::map<std::string, std::string>>;
 
 enum class SettingKind {
   boolean,
@@ -24,7 +24,6 @@ enum class SettingKind {
   path,  // a string; relative paths in a file are relative to that file
   choice,
   text_list,
-  positive_integer_list,
   text_table,
 };
 

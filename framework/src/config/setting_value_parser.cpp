@@ -31,27 +31,15 @@ std::optional<SettingValue> string_value(std::string value, const Setting& setti
   return value;
 }
 
-std::optional<SettingValue> array_value(const toml::array& array, SettingKind kind) {
-  if (kind == SettingKind::text_list) {
-    std::vector<std::string> words;
-    for (const toml::node& element : array) {
-      const auto word = element.value<std::string>();
-      if (!word || !element.is_string())
-        return std::nullopt;
-      words.push_back(*word);
-    }
-    return words;
-  }
-  std::vector<std::int64_t> counts;
+std::optional<SettingValue> text_list_value(const toml::array& array) {
+  std::vector<std::string> words;
   for (const toml::node& element : array) {
-    const auto count = element.as_integer();
-    if (count == nullptr || count->get() <= 0)
+    const auto word = element.value<std::string>();
+    if (!word || !element.is_string())
       return std::nullopt;
-    counts.push_back(count->get());
+    words.push_back(*word);
   }
-  if (counts.empty())
-    return std::nullopt;
-  return counts;
+  return words;
 }
 
 std::optional<SettingValue> table_value(const toml::table& table) {
@@ -121,9 +109,8 @@ std::optional<SettingValue> value_from_toml(const toml::node& node, const Settin
         return string_value(s->get(), setting);
       return std::nullopt;
     case SettingKind::text_list:
-    case SettingKind::positive_integer_list:
       if (const auto* a = node.as_array())
-        return array_value(*a, setting.kind);
+        return text_list_value(*a);
       return std::nullopt;
     case SettingKind::text_table:
       if (const auto* t = node.as_table())
@@ -154,7 +141,6 @@ std::optional<SettingValue> value_from_text(std::string_view text, const Setting
     case SettingKind::choice:
       return string_value(std::string(text), setting);
     case SettingKind::text_list:
-    case SettingKind::positive_integer_list:
     case SettingKind::text_table:
       return inline_toml_from_text(text, setting);
   }
