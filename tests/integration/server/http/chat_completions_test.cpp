@@ -29,7 +29,8 @@ int templated_length(const std::string& content) {
 }
 
 TEST_F(ChatCompletions, AnswersAChatCompletion) {
-  const HttpResult result = post("/v1/chat/completions", chat({user("Hello there")}));
+  const HttpResult result =
+      post("/v1/chat/completions", chat(nlohmann::json::array({user("Hello there")})));
   ASSERT_EQ(result.status, 200) << result.body;
   const nlohmann::json body = result.json();
   EXPECT_EQ(body["object"], "chat.completion");
@@ -44,7 +45,7 @@ TEST_F(ChatCompletions, AnswersAChatCompletion) {
 }
 
 TEST_F(ChatCompletions, MaxCompletionTokensIsTheNewerNameOfMaxTokens) {
-  nlohmann::json request = chat({user("Hi")});
+  nlohmann::json request = chat(nlohmann::json::array({user("Hi")}));
   request.erase("max_tokens");
   request["max_completion_tokens"] = 3;
   EXPECT_EQ(post("/v1/chat/completions", request).json()["usage"]["completion_tokens"], 3);
@@ -53,7 +54,7 @@ TEST_F(ChatCompletions, MaxCompletionTokensIsTheNewerNameOfMaxTokens) {
 }
 
 TEST_F(ChatCompletions, StreamOpensWithTheRoleDeltaThenTokensUsageAndDone) {
-  nlohmann::json request = chat({user("Stream")}, 6);
+  nlohmann::json request = chat(nlohmann::json::array({user("Stream")}), 6);
   request["stream"] = true;
   request["stream_options"] = {{"include_usage", true}};
   const HttpResult result = post("/v1/chat/completions", request);
@@ -88,7 +89,7 @@ TEST_F(ChatCompletions, StreamOpensWithTheRoleDeltaThenTokensUsageAndDone) {
 
 TEST_F(ChatCompletions, AgentIdKeepsTheConversationsKvBetweenTurns) {
   const std::string agent = "chat-agent-turns";
-  nlohmann::json messages = {user("Turn one")};
+  nlohmann::json messages = nlohmann::json::array({user("Turn one")});
   nlohmann::json request = chat(messages);
   request["agent_id"] = agent;
   const nlohmann::json first = post("/v1/chat/completions", request).json();
@@ -120,10 +121,10 @@ TEST_F(ChatCompletions, AgentIdKeepsTheConversationsKvBetweenTurns) {
 
 TEST_F(ChatCompletions, AConversationThatChangedRecomputesFromTheChange) {
   const std::string agent = "chat-agent-edit";
-  nlohmann::json request = chat({user("Same start, first ending")});
+  nlohmann::json request = chat(nlohmann::json::array({user("Same start, first ending")}));
   request["agent_id"] = agent;
   post("/v1/chat/completions", request);
-  request["messages"] = {user("Same start, other ending")};
+  request["messages"] = nlohmann::json::array({user("Same start, other ending")});
   const nlohmann::json edited = post("/v1/chat/completions", request).json();
   const int shared = static_cast<int>(std::string("<|im_start|>user\nSame start, ").size());
   EXPECT_EQ(edited["usage"]["prompt_tokens_details"]["cached_tokens"], shared);
@@ -132,7 +133,7 @@ TEST_F(ChatCompletions, AConversationThatChangedRecomputesFromTheChange) {
 TEST_F(ChatCompletions, StopSequencesEndTheAnswerAndStayOutOfIt) {
   // Greedy decoding is deterministic: find what the model says, then stop
   // on a piece of it.
-  nlohmann::json request = chat({user("Tell me")}, 24);
+  nlohmann::json request = chat(nlohmann::json::array({user("Tell me")}), 24);
   const std::string said = post("/v1/chat/completions", request)
                                .json()["choices"][0]["message"]["content"]
                                .get<std::string>();
@@ -161,7 +162,7 @@ TEST_F(ChatCompletions, StopSequencesEndTheAnswerAndStayOutOfIt) {
 }
 
 TEST_F(ChatCompletions, TopPAndSeedSampleReproducibly) {
-  nlohmann::json request = chat({user("Sample")}, 8);
+  nlohmann::json request = chat(nlohmann::json::array({user("Sample")}), 8);
   request["temperature"] = 1.0;
   request["top_p"] = 0.9;
   request["seed"] = 11;
@@ -185,7 +186,7 @@ TEST_F(ChatCompletions, ContentPartsAndDeveloperRoleAreRead) {
 }
 
 TEST_F(ChatCompletions, TokenizeCountsWhatAChatWouldPrompt) {
-  const nlohmann::json messages = {user("Count me")};
+  const nlohmann::json messages = nlohmann::json::array({user("Count me")});
   const nlohmann::json counted =
       post("/tokenize", {{"model", "tiny"}, {"messages", messages}}).json();
   const nlohmann::json answered = post("/v1/chat/completions", chat(messages)).json();
@@ -205,22 +206,27 @@ TEST_F(ChatCompletions, TokenizeCountsWhatAChatWouldPrompt) {
 TEST_F(ChatCompletions, RefusesWhatItCannotDo) {
   expect_error(post("/v1/chat/completions", {{"max_tokens", 2}}), 400);
   expect_error(post("/v1/chat/completions", chat(nlohmann::json::array())), 400);
-  expect_error(post("/v1/chat/completions", chat({{{"role", "tool"}, {"content", "x"}}})), 400);
-  expect_error(post("/v1/chat/completions", chat({{{"role", "user"}}})), 400);
-  nlohmann::json request = chat({user("x")});
+  expect_error(post("/v1/chat/completions",
+                    chat(nlohmann::json::array({{{"role", "tool"}, {"content", "x"}}}))),
+               400);
+  expect_error(post("/v1/chat/completions", chat(nlohmann::json::array({{{"role", "user"}}}))),
+               400);
+  nlohmann::json request = chat(nlohmann::json::array({user("x")}));
   request["n"] = 2;
   expect_error(post("/v1/chat/completions", request), 400);
-  request = chat({user("x")});
+  request = chat(nlohmann::json::array({user("x")}));
   request["tools"] = {{{"type", "function"}}};
   expect_error(post("/v1/chat/completions", request), 400);
-  request = chat({user("x")});
+  request = chat(nlohmann::json::array({user("x")}));
   request["agent_id"] = "no spaces";
   expect_error(post("/v1/chat/completions", request), 400);
-  request = chat({{{"role", "user"}, {"content", {{{"type", "image_url"}}}}}});
+  request =
+      chat(nlohmann::json::array({{{"role", "user"}, {"content", {{{"type", "image_url"}}}}}}));
   expect_error(post("/v1/chat/completions", request), 400);
-  request = chat({{{"role", "user"}, {"content", {{{"type", 1}, {"text", "x"}}}}}});
+  request = chat(
+      nlohmann::json::array({{{"role", "user"}, {"content", {{{"type", 1}, {"text", "x"}}}}}}));
   expect_error(post("/v1/chat/completions", request), 400);
-  request = chat({user("x")});
+  request = chat(nlohmann::json::array({user("x")}));
   request["response_format"] = {{"type", 7}};
   expect_error(post("/v1/chat/completions", request), 400);
   expect_healthy();
@@ -228,7 +234,7 @@ TEST_F(ChatCompletions, RefusesWhatItCannotDo) {
 
 TEST_F(ChatCompletions, ARefusedRequestCreatesNoAgent) {
   // Past the context limit: refused by the engine, after the agent's lookup.
-  nlohmann::json request = chat({user(std::string(5000, 'x'))});
+  nlohmann::json request = chat(nlohmann::json::array({user(std::string(5000, 'x'))}));
   request["agent_id"] = "chat-never-created";
   const HttpResult refused = post("/v1/chat/completions", request);
   EXPECT_GE(refused.status, 400) << refused.body;

@@ -38,7 +38,7 @@ Reply agent_stream(milliseconds first_token, int prompt, int cached) {
 class ScriptedAgentServer {
  public:
   ScriptedAgentServer(milliseconds cold, milliseconds resume)
-      : server_([this, cold, resume](const RecordedRequest& request) {
+      : server_([cold, resume](const RecordedRequest& request) {
           if (request.target.ends_with("/load"))
             return testing::json_reply(R"({"tokens":400,"bytes":1000,"ms":1.0})");
           if (!request.target.ends_with("/generate"))

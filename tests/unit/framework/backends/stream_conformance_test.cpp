@@ -189,7 +189,8 @@ class Encoder {
                 {"message", {{"role", "assistant"}, {"content", text}}},
                 {"done", false}};
       default:
-        return openai_envelope({openai_choice({{"content", text}}, nullptr)}, running_usage());
+        return openai_envelope(nlohmann::json::array({openai_choice({{"content", text}}, nullptr)}),
+                               running_usage());
     }
   }
 
@@ -212,7 +213,8 @@ class Encoder {
         nlohmann::json delta = {{"content", ""}};
         if (role)
           delta["role"] = "assistant";
-        return openai_envelope({openai_choice(delta, nullptr)}, running_usage());
+        return openai_envelope(nlohmann::json::array({openai_choice(delta, nullptr)}),
+                               running_usage());
       }
     }
   }
@@ -245,8 +247,9 @@ class Encoder {
         return last;
       }
       default:
-        return openai_envelope({openai_choice(nlohmann::json::object(), "length")},
-                               running_usage());
+        return openai_envelope(
+            nlohmann::json::array({openai_choice(nlohmann::json::object(), "length")}),
+            running_usage());
     }
   }
 
