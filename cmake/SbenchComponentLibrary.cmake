@@ -10,8 +10,8 @@ function(sbench_component_library component)
   file(GLOB_RECURSE sources CONFIGURE_DEPENDS src/*.cpp src/*.hpp)
   add_library(${target} STATIC ${sources})
   add_library(sbench::${component} ALIAS ${target})
-  set_target_properties(${target} PROPERTIES EXPORT_NAME ${component} OUTPUT_NAME sbench_${component}
-                                             POSITION_INDEPENDENT_CODE ON)
+  # PIC: a user may link these static libraries into a shared library of theirs.
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${component} POSITION_INDEPENDENT_CODE ON)
   target_compile_features(${target} PUBLIC cxx_std_20)
   target_include_directories(${target}
     PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>

@@ -49,8 +49,9 @@ class Sizes {
   template <class T>
   T get(std::string_view key) const;
 
-  bool contains(std::string_view key) const { return values_.find(key) != values_.end(); }
-  void set(std::string key, SizeValue value) { values_.insert_or_assign(std::move(key), value); }
+  void set(std::string key, SizeValue value) {
+    values_.insert_or_assign(std::move(key), std::move(value));
+  }
   const Table& values() const { return values_; }
 
  private:

@@ -25,10 +25,11 @@ std::optional<SizeValue> size_from_toml(const toml::node& node) {
   return SizeValue(std::move(values));
 }
 
-std::string lowered(std::string_view text, char dash_becomes) {
+// The key as sbench.toml spells it: lower case, '_' between words.
+std::string key_of(std::string_view name) {
   std::string key;
-  for (char c : text)
-    key += c == '-' ? dash_becomes : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : name)
+    key += c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return key;
 }
 
@@ -51,7 +52,7 @@ std::optional<SizeOverride> size_override(std::string_view name, std::string_vie
   }
   if (name.empty())
     return std::nullopt;
-  return SizeOverride{sizes, lowered(name, '_')};
+  return SizeOverride{sizes, key_of(name)};
 }
 
 }  // namespace

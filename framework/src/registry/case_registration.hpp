@@ -6,8 +6,9 @@
 
 namespace sbench {
 
-// Throws if a case is unusable: a duplicate or malformed name, no body, or a
-// marker that is not declared in the config.
+// Throws if a case is unusable: a duplicate or malformed name, no body, a
+// marker that is not declared in the config, or a size it names (axes,
+// iterations, .sizes) that the config does not define.
 void validate_cases(const std::vector<CaseDefinition>& cases, const Config& config);
 
 // Registers with Google Benchmark each case `selection` selects, its axes
