@@ -53,5 +53,5 @@ set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 # What the installed package config finds (the -dev packages bring the
 # libraries the tools load), and the validator's Python module.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "cmake (>= 3.25), pkg-config, libbenchmark-dev, libboost-dev, libboost-filesystem-dev, libboost-system-dev, nlohmann-json3-dev, libtomlplusplus-dev, libxxhash-dev, python3-jsonschema")
+  "cmake (>= 3.25), pkg-config, libbenchmark-dev, libboost-dev, libboost-filesystem-dev, libboost-system-dev, nlohmann-json3-dev, libtomlplusplus-dev, libsqlite3-dev, libssl-dev, libxxhash-dev, python3-jsonschema")
 include(CPack)

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cache/result_store.hpp"
+#include "config/runner_config.hpp"
+#include "job/run_plan.hpp"
+#include "providers/provider.hpp"
+#include "sbench/http/client.hpp"
+#include "suite/scenario.hpp"
+
+namespace sbench::runner {
+
+enum class IdentitySource {
+  ask,        // ask every server now (a real run, an exact --explain-cache)
+  last_seen,  // what the store remembers; sends nothing (--dry-run, --offline)
+};
+
+// Everything a command over the matrix needs, built in order: the runner
+// file, the suite, the store, the providers, each model's identity, the plan.
+// Held by pointer: the plan points into the config and the suite.
+struct JobSetup {
+  RunnerConfig config;
+  Suite suite;
+  std::unique_ptr<ResultStore> store;
+  std::unique_ptr<http::Client> client;
+  std::vector<std::unique_ptr<Provider>> providers;  // by RunnerConfig::providers index
+  RunPlan plan;
+  std::vector<std::string> identity_notes;  // how each identity was found, for the reader
+
+  // Providers first, then the client: requests still in flight are
+  // abandoned and their completions never run.
+  void stop_providers();
+};
+
+struct SetupRequest {
+  std::filesystem::path config;
+  std::optional<std::filesystem::path> store;
+  std::optional<std::filesystem::path> output;
+  RunFilter filter;
+  std::string shard;
+  IdentitySource identities = IdentitySource::ask;
+};
+
+// Throws InputError (bad files or flags), StoreError or ProviderError.
+std::unique_ptr<JobSetup> prepare_job(const SetupRequest& request);
+
+}  // namespace sbench::runner

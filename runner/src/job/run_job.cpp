@@ -1,0 +1,176 @@
+// `sbench run`: prepare, serve what the store already has, schedule the
+// rest, report.
+#include <csignal>
+#include <iostream>
+#include <set>
+
+#include "config/toml_json.hpp"
+#include "job/dry_run.hpp"
+#include "job/job_setup.hpp"
+#include "report/progress.hpp"
+#include "report/run_report.hpp"
+#include "sbench/exit_codes.hpp"
+#include "sbench/process_probe.hpp"
+#include "sbench/runner/runner.hpp"
+#include "schedule/scheduler.hpp"
+
+namespace sbench::runner {
+namespace {
+
+constexpr int kExitInterrupted = 130;
+
+std::atomic<bool> g_stop_requested{false};
+
+void request_stop(int) {
+  g_stop_requested = true;
+}
+
+// SIGINT/SIGTERM stop dispatching; what finished is already committed, and
+// the next start of the same job picks up the rest.
+class StopOnSignals {
+ public:
+  StopOnSignals() {
+    g_stop_requested = false;
+    struct sigaction action {};
+    action.sa_handler = request_stop;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &old_int_);
+    sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~StopOnSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopOnSignals(const StopOnSignals&) = delete;
+  StopOnSignals& operator=(const StopOnSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+std::string new_job_id(const std::string& plan_sha256) {
+  return plan_sha256.substr(0, 12) + "-" + std::to_string(unix_ms_now());
+}
+
+int exit_code_for(const nlohmann::json& results, bool interrupted) {
+  if (interrupted)
+    return kExitInterrupted;
+  const nlohmann::json& totals = results["totals"];
+  if (totals["failed"].get<std::size_t>() > 0)
+    return exit_error;
+  for (const nlohmann::json& model : results["models"]) {
+    if (model["checks"]["failed"].get<std::size_t>() > 0)
+      return exit_target_missed;
+  }
+  return exit_ok;
+}
+
+int run_job(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  const auto started = std::chrono::steady_clock::now();
+  SetupRequest request{
+      options.config, options.store,
+      options.output, {options.models, options.scenarios},
+      options.shard,  options.dry_run ? IdentitySource::last_seen : IdentitySource::ask};
+  std::unique_ptr<JobSetup> setup = prepare_job(request);
+  const RunPlan& plan = setup->plan;
+  ResultStore& store = *setup->store;
+  if (options.dry_run) {
+    print_dry_run(*setup, options, out);
+    return exit_ok;
+  }
+  if (plan.runs.empty()) {
+    err << "sbench run: nothing to run (no scenario x model matches the filters and shard)\n";
+    return exit_nothing_ran;
+  }
+
+  std::optional<std::string> job_id;
+  if (!options.fresh)
+    job_id = store.unfinished_job(plan.plan_sha256);
+  const bool resumed = job_id.has_value();
+  if (!job_id) {
+    job_id = new_job_id(plan.plan_sha256);
+    store.start_job(*job_id, plan.plan_sha256, options.config.string());
+  }
+  std::set<std::string> already;
+  for (const ResultSummary& result : store.job_results(*job_id))
+    already.insert(result.key);
+
+  Progress progress(err, options.progress, options.progress_interval);
+  std::vector<std::size_t> to_run;
+  std::size_t served = 0;
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const PlannedRun& run = plan.runs[i];
+    if (already.count(run.key) != 0)
+      continue;
+    if (options.use_cache && store.find(run.key)) {
+      store.count_result(*job_id, run.key, ResultSource::cache);
+      ++served;
+      continue;
+    }
+    if (options.incremental) {
+      const Scenario& scenario = plan.scenario_of(run);
+      if (std::optional<ResultSummary> carried = store.find_unchanged(
+              scenario.id, plan.model_of(run).config->name, static_cast<int>(run.repeat),
+              scenario.template_sha256, scenario.sha256)) {
+        store.count_result(*job_id, carried->key, ResultSource::carried);
+        ++served;
+        continue;
+      }
+    }
+    to_run.push_back(i);
+  }
+  store.flush();
+  out << "sbench run: job " << *job_id << (resumed ? " (resumed)" : "") << ": " << plan.runs.size()
+      << " runs; " << already.size() << " finished earlier, " << served << " from the store, "
+      << to_run.size() << " to run\n"
+      << std::flush;
+
+  SchedulerOutcome outcome;
+  {
+    StopOnSignals signals;
+    progress.start(plan.runs.size(), already.size());
+    progress.served_from_store(served);
+    Scheduler scheduler(plan, setup->providers, store, *job_id, progress);
+    outcome = scheduler.run(to_run, g_stop_requested);
+    setup->stop_providers();
+    store.flush();
+    progress.finish();
+  }
+  for (const std::string& message : outcome.fatal_messages)
+    err << "sbench run: " << message << "\n";
+
+  JobTiming timing;
+  timing.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (const MemoryReading own = read_own_memory(); own.available())
+    timing.peak_rss_bytes = own.memory->peak_rss_bytes;
+  timing.planned_runs = plan.runs.size();
+  timing.scheduler = outcome;
+  const nlohmann::json results = build_run_results(store, {*job_id}, timing);
+  if (!outcome.interrupted)
+    store.finish_job(*job_id, results["totals"].dump());
+  if (setup->config.job.report) {
+    for (const std::filesystem::path& path : write_run_reports(results, setup->config.job.output))
+      out << "wrote " << path.string() << "\n";
+  }
+  out << summary_text(results);
+  if (outcome.interrupted)
+    err << "sbench run: interrupted; run the same command again to finish job " << *job_id << "\n";
+  return exit_code_for(results, outcome.interrupted);
+}
+
+}  // namespace
+
+int run(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  try {
+    return run_job(options, out, err);
+  } catch (const InputError& error) {
+    err << "sbench run: " << error.what() << "\n";
+    return exit_usage;
+  } catch (const std::exception& error) {
+    err << "sbench run: error: " << error.what() << "\n";
+    return exit_error;
+  }
+}
+
+}  // namespace sbench::runner
