@@ -114,9 +114,9 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", default="build/default")
     parser.add_argument("--out", default="runner_benchmark.json")
-    parser.add_argument("--latency-ms", type=float, default=500)
+    parser.add_argument("--latency-ms", type=float, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--rpm", type=float, default=600)
+    parser.add_argument("--rpm", type=float, default=300)
     parser.add_argument("--naive-workers", type=int, default=4)
     parser.add_argument("--big-scenarios", type=int, default=2223,
                         help="scenarios of the large job (x 3 models x 3 repeats)")

@@ -58,6 +58,11 @@ void TokenBucket::give_back(double amount, Clock::time_point now) {
   level_ = std::min(capacity_, level_ + amount);
 }
 
+void TokenBucket::empty(Clock::time_point now) {
+  refill(now);
+  level_ = std::min(level_, 0.0);
+}
+
 TokenBucket::Clock::time_point TokenBucket::available_at(double amount, Clock::time_point now) {
   refill(now);
   const double missing = needed(amount) - level_;
@@ -131,9 +136,14 @@ void RateGovernor::succeeded(double charged_tokens, std::optional<double> used_t
 void RateGovernor::throttled(std::optional<std::chrono::milliseconds> retry_after,
                              const RateLimitHeaders& headers, Clock::time_point now) {
   finished(now);
-  follow_headers(headers, now);
+  // A throttle the rate counters explain means the buckets ran a little
+  // ahead of the provider's: they are synced, and the concurrency is not to
+  // blame. Any other throttle (a concurrency cap, an overloaded server) is
+  // congestion, and the window halves.
+  const bool explained_by_rate = follow_headers(headers, now);
   const std::chrono::milliseconds wait = retry_after.value_or(kDefaultThrottleWait);
-  if (now - last_decrease_ > wait || last_decrease_ == Clock::time_point{}) {
+  if (!explained_by_rate &&
+      (now - last_decrease_ > wait || last_decrease_ == Clock::time_point{})) {
     slow_start_threshold_ = std::max(1.0, std::floor(window_ / 2));
     window_ = slow_start_threshold_;
     last_decrease_ = now;
@@ -158,12 +168,13 @@ void RateGovernor::pause_for(std::chrono::milliseconds wait, Clock::time_point n
   record("pause", why + " for " + ms_text(wait));
 }
 
-void RateGovernor::follow_headers(const RateLimitHeaders& headers, Clock::time_point now) {
+bool RateGovernor::follow_headers(const RateLimitHeaders& headers, Clock::time_point now) {
   // A provider that states a lower limit than the runner file knows better.
   if (headers.limit_requests && *headers.limit_requests > 0 &&
       (limits_.rpm == 0 || *headers.limit_requests < limits_.rpm)) {
     limits_.rpm = *headers.limit_requests;
-    requests_ = TokenBucket(limits_.rpm, limits_.burst_seconds, now, headers.remaining_requests);
+    requests_ =
+        TokenBucket(limits_.rpm, limits_.burst_seconds, now, headers.remaining_requests);
     record("adopt_rpm", "x-ratelimit-limit-requests " + std::to_string(limits_.rpm));
   }
   if (headers.limit_tokens && *headers.limit_tokens > 0 &&
@@ -172,10 +183,26 @@ void RateGovernor::follow_headers(const RateLimitHeaders& headers, Clock::time_p
     tokens_ = TokenBucket(limits_.tpm, limits_.burst_seconds, now, headers.remaining_tokens);
     record("adopt_tpm", "x-ratelimit-limit-tokens " + std::to_string(limits_.tpm));
   }
-  if (headers.remaining_requests && *headers.remaining_requests <= 0 && headers.reset_requests)
-    pause_for(*headers.reset_requests, now, "x-ratelimit-remaining-requests is 0");
-  if (headers.remaining_tokens && *headers.remaining_tokens <= 0 && headers.reset_tokens)
-    pause_for(*headers.reset_tokens, now, "x-ratelimit-remaining-tokens is 0");
+  const bool requests_out = exhausted(requests_, headers.remaining_requests,
+                                     headers.reset_requests, "requests", now);
+  const bool tokens_out =
+      exhausted(tokens_, headers.remaining_tokens, headers.reset_tokens, "tokens", now);
+  return requests_out || tokens_out;
+}
+
+bool RateGovernor::exhausted(TokenBucket& bucket, std::optional<double> remaining,
+                             std::optional<std::chrono::milliseconds> reset, const char* what,
+                             Clock::time_point now) {
+  if (!remaining || *remaining > 0)
+    return false;
+  // With a bucket of our own, an empty counter empties it and the bucket
+  // waits for the next unit; the reset time is when the provider's bucket is
+  // full again, far longer than that. Without one, the reset is all we know.
+  if (bucket.limited())
+    bucket.empty(now);
+  else if (reset)
+    pause_for(*reset, now, std::string("x-ratelimit-remaining-") + what + " is 0");
+  return true;
 }
 
 RateGovernor::Clock::duration RateGovernor::backoff_time(Clock::time_point now) const {

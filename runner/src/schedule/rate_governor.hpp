@@ -27,6 +27,8 @@ class TokenBucket {
   bool can_take(double amount, Clock::time_point now);
   void take(double amount, Clock::time_point now);
   void give_back(double amount, Clock::time_point now);
+  // The provider says nothing is left: start saving up from zero.
+  void empty(Clock::time_point now);
   // When `amount` will be available.
   Clock::time_point available_at(double amount, Clock::time_point now);
 
@@ -65,8 +67,8 @@ class RateGovernor {
 
   void succeeded(double charged_tokens, std::optional<double> used_tokens,
                  const RateLimitHeaders& headers, Clock::time_point now);
-  // 429 or 503: halve the window once per congestion episode and pause for
-  // Retry-After (or a default back-off) before sending more.
+  // 429 or 503: pause for Retry-After (or a default back-off); unless the
+  // rate counters explain it, halve the window, once per congestion episode.
   void throttled(std::optional<std::chrono::milliseconds> retry_after,
                  const RateLimitHeaders& headers, Clock::time_point now);
   void failed(Clock::time_point now);
@@ -81,7 +83,12 @@ class RateGovernor {
  private:
   void finished(Clock::time_point now);
   void pause_for(std::chrono::milliseconds wait, Clock::time_point now, const std::string& why);
-  void follow_headers(const RateLimitHeaders& headers, Clock::time_point now);
+  // Adopts stated limits and syncs to exhausted counters; true when a counter
+  // was exhausted.
+  bool follow_headers(const RateLimitHeaders& headers, Clock::time_point now);
+  bool exhausted(TokenBucket& bucket, std::optional<double> remaining,
+                 std::optional<std::chrono::milliseconds> reset, const char* what,
+                 Clock::time_point now);
   void record(std::string event, std::string detail);
 
   ProviderLimits limits_;

@@ -102,18 +102,46 @@ TEST_F(GovernorTest, WithoutAConfiguredConcurrencyTheWindowSlowStartsFromFour) {
   EXPECT_DOUBLE_EQ(governor.window(), 8);  // doubled in one round trip
 }
 
-TEST_F(GovernorTest, FollowsTheProvidersRateLimitHeaders) {
+TEST_F(GovernorTest, AdoptsALowerStatedLimitAndWaitsForItsNextRequest) {
   RateGovernor governor = make({.rpm = 6000});
   RateLimitHeaders headers;
-  headers.limit_requests = 600;
+  headers.limit_requests = 600;  // 10 a second
   headers.remaining_requests = 0;
   headers.reset_requests = milliseconds(1'500);
   ASSERT_TRUE(governor.admit(1, t0).admitted);
   governor.succeeded(1, 1, headers, t0);
   EXPECT_EQ(count("adopt_rpm"), 1u);
+  // Empty now; the next request is one tenth of a second away, not the
+  // 1.5 s until the provider's bucket is full again.
+  const RateGovernor::Admission next = governor.admit(1, t0 + milliseconds(10));
+  EXPECT_FALSE(next.admitted);
+  ASSERT_TRUE(next.retry_at);
+  EXPECT_NEAR(std::chrono::duration<double>(*next.retry_at - t0).count(), 0.1, 0.005);
+}
+
+TEST_F(GovernorTest, WithoutARateAnExhaustedCounterPausesUntilItsReset) {
+  RateGovernor governor = make({.max_concurrency = 4});
+  RateLimitHeaders headers;
+  headers.remaining_requests = 0;
+  headers.reset_requests = milliseconds(1'500);
+  ASSERT_TRUE(governor.admit(1, t0).admitted);
+  governor.succeeded(1, 1, headers, t0);
   const RateGovernor::Admission paused = governor.admit(1, t0 + milliseconds(10));
   EXPECT_FALSE(paused.admitted);
   EXPECT_GE(*paused.retry_at, t0 + milliseconds(1'500));
+}
+
+TEST_F(GovernorTest, AThrottleTheRateCountersExplainDoesNotShrinkTheWindow) {
+  RateGovernor governor = make({.max_concurrency = 8, .rpm = 600});
+  for (int i = 0; i < 8; ++i)
+    ASSERT_TRUE(governor.admit(1, t0).admitted);
+  RateLimitHeaders headers;
+  headers.remaining_requests = 0;
+  governor.throttled(milliseconds(3), headers, t0 + milliseconds(1));
+  EXPECT_DOUBLE_EQ(governor.window(), 8);
+  EXPECT_EQ(count("decrease"), 0u);
+  governor.throttled(milliseconds(1'000), {}, t0 + milliseconds(2));  // a concurrency cap
+  EXPECT_DOUBLE_EQ(governor.window(), 4);
 }
 
 TEST(ResetDuration, ReadsOpenAIsFormats) {
