@@ -114,21 +114,11 @@ class Connection {
   }
 
  private:
+  // No 100-continue: the clients it stands in front of (the runner, Python's
+  // urllib) send their bodies at once.
   asio::awaitable<beast::error_code> read_request(
       bhttp::request_parser<bhttp::string_body>& parser) {
     beast::error_code ec;
-    co_await bhttp::async_read_header(stream_, buffer_, parser,
-                                      asio::redirect_error(use_awaitable, ec));
-    if (ec)
-      co_return ec;
-    // curl and others wait for this before sending a larger body.
-    if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
-      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      co_await asio::async_write(stream_, asio::buffer(kContinue),
-                                 asio::redirect_error(use_awaitable, ec));
-      if (ec)
-        co_return ec;
-    }
     co_await bhttp::async_read(stream_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
     co_return ec;
   }

@@ -3,6 +3,7 @@
 
 #include "cache/cache_key.hpp"
 #include "config/toml_json.hpp"
+#include "job/command_errors.hpp"
 #include "job/job_setup.hpp"
 #include "sbench/exit_codes.hpp"
 #include "sbench/runner/runner.hpp"
@@ -73,15 +74,7 @@ int explain(const ExplainOptions& options, std::ostream& out) {
 }  // namespace
 
 int explain_cache(const ExplainOptions& options, std::ostream& out, std::ostream& err) {
-  try {
-    return explain(options, out);
-  } catch (const InputError& error) {
-    err << "sbench run --explain-cache: " << error.what() << "\n";
-    return exit_usage;
-  } catch (const std::exception& error) {
-    err << "sbench run --explain-cache: error: " << error.what() << "\n";
-    return exit_error;
-  }
+  return reporting_errors("sbench run --explain-cache", err, [&] { return explain(options, out); });
 }
 
 }  // namespace sbench::runner

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "job/command_errors.hpp"
 #include "job/job_setup.hpp"
 #include "report/run_report.hpp"
 #include "sbench/exit_codes.hpp"
@@ -34,12 +35,7 @@ int merge_stores(const MergeOptions& options, std::ostream& out) {
 }  // namespace
 
 int merge(const MergeOptions& options, std::ostream& out, std::ostream& err) {
-  try {
-    return merge_stores(options, out);
-  } catch (const std::exception& error) {
-    err << "sbench run merge: error: " << error.what() << "\n";
-    return exit_error;
-  }
+  return reporting_errors("sbench run merge", err, [&] { return merge_stores(options, out); });
 }
 
 }  // namespace sbench::runner

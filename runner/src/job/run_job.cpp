@@ -5,6 +5,7 @@
 #include <set>
 
 #include "config/toml_json.hpp"
+#include "job/command_errors.hpp"
 #include "job/dry_run.hpp"
 #include "job/job_setup.hpp"
 #include "report/progress.hpp"
@@ -162,15 +163,7 @@ int run_job(const RunOptions& options, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 int run(const RunOptions& options, std::ostream& out, std::ostream& err) {
-  try {
-    return run_job(options, out, err);
-  } catch (const InputError& error) {
-    err << "sbench run: " << error.what() << "\n";
-    return exit_usage;
-  } catch (const std::exception& error) {
-    err << "sbench run: error: " << error.what() << "\n";
-    return exit_error;
-  }
+  return reporting_errors("sbench run", err, [&] { return run_job(options, out, err); });
 }
 
 }  // namespace sbench::runner

@@ -173,8 +173,7 @@ bool RateGovernor::follow_headers(const RateLimitHeaders& headers, Clock::time_p
   if (headers.limit_requests && *headers.limit_requests > 0 &&
       (limits_.rpm == 0 || *headers.limit_requests < limits_.rpm)) {
     limits_.rpm = *headers.limit_requests;
-    requests_ =
-        TokenBucket(limits_.rpm, limits_.burst_seconds, now, headers.remaining_requests);
+    requests_ = TokenBucket(limits_.rpm, limits_.burst_seconds, now, headers.remaining_requests);
     record("adopt_rpm", "x-ratelimit-limit-requests " + std::to_string(limits_.rpm));
   }
   if (headers.limit_tokens && *headers.limit_tokens > 0 &&
@@ -183,8 +182,8 @@ bool RateGovernor::follow_headers(const RateLimitHeaders& headers, Clock::time_p
     tokens_ = TokenBucket(limits_.tpm, limits_.burst_seconds, now, headers.remaining_tokens);
     record("adopt_tpm", "x-ratelimit-limit-tokens " + std::to_string(limits_.tpm));
   }
-  const bool requests_out = exhausted(requests_, headers.remaining_requests,
-                                     headers.reset_requests, "requests", now);
+  const bool requests_out =
+      exhausted(requests_, headers.remaining_requests, headers.reset_requests, "requests", now);
   const bool tokens_out =
       exhausted(tokens_, headers.remaining_tokens, headers.reset_tokens, "tokens", now);
   return requests_out || tokens_out;

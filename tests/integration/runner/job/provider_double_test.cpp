@@ -68,7 +68,7 @@ TEST(RunnerAgainstDouble, LearnsLimitsItWasNotToldAboutAndFinishesEverything) {
   std::set<std::string> events;
   for (const nlohmann::json& event : results["limit_history"])
     events.insert(event["event"].get<std::string>());
-  EXPECT_TRUE(events.count("decrease")) << results["limit_history"].dump();  // the concurrency cap
+  EXPECT_TRUE(events.count("decrease")) << results["limit_history"].dump();   // the concurrency cap
   EXPECT_TRUE(events.count("adopt_rpm")) << results["limit_history"].dump();  // the stated rate
   EXPECT_GT(results["providers"][0]["backoff_s"].get<double>(), 0);
   // Honouring Retry-After and the stated rate keeps the 429s few.
@@ -134,6 +134,19 @@ TEST(RunnerAgainstDouble, FailedChecksAreReportedPerScenarioAndModel) {
       strict_failed = row["models"]["a"]["failed"] == 1 && row["models"]["b"]["failed"] == 1;
   }
   EXPECT_TRUE(strict_failed);
+}
+
+TEST(RunnerAgainstDouble, AllModelsOfAScenarioRunAtTheSameTime) {
+  // One scenario, three models on one provider that allows three at once:
+  // the three requests are in flight together, not one after another.
+  ProviderDouble provider({"--models", "a,b,c", "--latency-ms", "300"});
+  RunnerProject project;
+  add_scenarios(project, 1);
+  project.runner(double_provider(provider, "max_concurrency = 3", {"a", "b", "c"}));
+  const CommandResult result = project.run();
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(provider.stats()["max_in_flight"], 3);
+  EXPECT_EQ(project.results()["totals"]["ran"], 3);
 }
 
 TEST(RunnerAgainstDouble, DryRunSendsNothing) {
