@@ -1,4 +1,5 @@
-// `sbench`: what happens to results after a run (merge, report, compare).
+// `sbench`: the scenario x model runner, and what happens to suite results
+// after a run (merge, report, compare).
 #include <iostream>
 
 #include "command.hpp"
@@ -13,7 +14,9 @@ std::vector<CommandInstaller>& command_installers() {
 }  // namespace sbench::cli
 
 int main(int argc, char** argv) {
-  CLI::App app{"semantic-bench results: merge suite results, check targets, report, compare"};
+  CLI::App app{
+      "semantic-bench: run scenarios x models (run); merge suite results, check targets, report, "
+      "compare"};
   app.require_subcommand(1);
   for (const auto& install : sbench::cli::command_installers())
     install(app);

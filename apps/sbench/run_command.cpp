@@ -97,7 +97,7 @@ const RegisterCommand registered([](CLI::App& app) {
   command
       ->add_option("--progress-interval", flags->progress_interval_s,
                    "Seconds between progress lines when not on a terminal")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(0.1, 86'400.0))
       ->capture_default_str();
   install_merge(*command);
   command->callback([command, flags] {

@@ -1,6 +1,7 @@
 #include "cache/result_store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -29,7 +30,8 @@ CREATE TABLE IF NOT EXISTS jobs(
   job_id TEXT PRIMARY KEY, plan_sha256 TEXT NOT NULL, description TEXT NOT NULL,
   started_at_ms INTEGER NOT NULL, finished_at_ms INTEGER, summary TEXT);
 CREATE TABLE IF NOT EXISTS job_results(
-  job_id TEXT NOT NULL, key TEXT NOT NULL, source TEXT NOT NULL, PRIMARY KEY(job_id, key));
+  job_id TEXT NOT NULL, run_key TEXT NOT NULL, result_key TEXT NOT NULL, source TEXT NOT NULL,
+  PRIMARY KEY(job_id, run_key));
 CREATE TABLE IF NOT EXISTS attempts(
   id INTEGER PRIMARY KEY, job_id TEXT NOT NULL, key TEXT NOT NULL, scenario_id TEXT NOT NULL,
   model_name TEXT NOT NULL, repeat INTEGER NOT NULL, attempt INTEGER NOT NULL,
@@ -52,6 +54,17 @@ ResultSource source_from(const std::string& text) {
   return ResultSource::ran;
 }
 
+// A key's row is replaced whole: the label and scenario id of the newest run
+// are the ones reports show.
+constexpr const char* kUpdateEveryColumn =
+    "manifest=excluded.manifest, scenario_id=excluded.scenario_id, "
+    "model_name=excluded.model_name, repeat=excluded.repeat, "
+    "template_sha256=excluded.template_sha256, scenario_sha256=excluded.scenario_sha256, "
+    "answer=excluded.answer, prompt_tokens=excluded.prompt_tokens, "
+    "completion_tokens=excluded.completion_tokens, latency_ms=excluded.latency_ms, "
+    "checks_passed=excluded.checks_passed, check_failures=excluded.check_failures, "
+    "finished_at_ms=excluded.finished_at_ms";
+
 constexpr const char* kSummaryColumns =
     "r.key, r.scenario_id, r.model_name, r.repeat, r.latency_ms, r.prompt_tokens, "
     "r.completion_tokens, r.checks_passed";
@@ -67,6 +80,15 @@ ResultSummary read_summary(const SqliteStatement& row) {
   summary.completion_tokens = row.integer(6);
   summary.checks_passed = row.integer(7) != 0;
   return summary;
+}
+
+void record_in_job(SqliteDb& db, const std::string& job_id, const std::string& run_key,
+                   const std::string& result_key, ResultSource source) {
+  SqliteStatement counted(db,
+                          "INSERT OR REPLACE INTO job_results(job_id, run_key, result_key, source) "
+                          "VALUES(?, ?, ?, ?)");
+  counted.bind(1, job_id).bind(2, run_key).bind(3, result_key).bind(4, to_string(source));
+  counted.run();
 }
 
 std::int64_t query_integer(SqliteDb& db, const char* sql) {
@@ -134,6 +156,7 @@ struct ResultStore::Impl {
   std::size_t in_transaction = 0;
   bool stopping = false;
   std::string write_error;
+  std::atomic<bool> write_failed{false};
   std::thread writer;
 
   void write_loop(std::unique_ptr<SqliteDb> db) {
@@ -167,8 +190,10 @@ struct ResultStore::Impl {
         }
       }
       lock.lock();
-      if (!error.empty() && write_error.empty())
+      if (!error.empty() && write_error.empty()) {
         write_error = error;
+        write_failed = true;
+      }
       in_transaction = 0;
       queue_changed.notify_all();
     }
@@ -215,6 +240,8 @@ ResultStore::~ResultStore() {
 const std::filesystem::path& ResultStore::file() const {
   return impl_->file;
 }
+
+bool ResultStore::write_failed() const { return impl_->write_failed; }
 
 std::optional<ResultSummary> ResultStore::find(const std::string& key) const {
   std::lock_guard lock(impl_->reader_mutex);
@@ -355,14 +382,16 @@ void ResultStore::start_job(const std::string& job_id, const std::string& plan_s
 std::vector<ResultSummary> ResultStore::job_results(const std::string& job_id) const {
   std::lock_guard lock(impl_->reader_mutex);
   SqliteStatement query(*impl_->reader, (std::string("SELECT ") + kSummaryColumns +
-                                         ", j.source FROM job_results j JOIN results r "
-                                         "USING(key) WHERE j.job_id = ? ORDER BY r.rowid")
+                                         ", j.source, j.run_key FROM job_results j JOIN results r "
+                                         "ON r.key = j.result_key WHERE j.job_id = ? "
+                                         "ORDER BY r.rowid")
                                             .c_str());
   query.bind(1, job_id);
   std::vector<ResultSummary> results;
   while (query.step()) {
     results.push_back(read_summary(query));
     results.back().source = source_from(query.text(8));
+    results.back().run_key = query.text(9);
   }
   return results;
 }
@@ -412,15 +441,13 @@ void ResultStore::put_result(const std::string& job_id, StoredResult result, Res
                              std::function<void()> committed) {
   impl_->enqueue(
       [job_id, result = std::move(result), source](SqliteDb& db) {
-        SqliteStatement upsert(
-            db,
+        static const std::string sql =
             "INSERT INTO results(key, manifest, scenario_id, model_name, repeat, template_sha256, "
             "scenario_sha256, answer, prompt_tokens, completion_tokens, latency_ms, checks_passed, "
             "check_failures, finished_at_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT(key) DO UPDATE SET manifest=excluded.manifest, answer=excluded.answer, "
-            "prompt_tokens=excluded.prompt_tokens, completion_tokens=excluded.completion_tokens, "
-            "latency_ms=excluded.latency_ms, checks_passed=excluded.checks_passed, "
-            "check_failures=excluded.check_failures, finished_at_ms=excluded.finished_at_ms");
+            "ON CONFLICT(key) DO UPDATE SET " +
+            std::string(kUpdateEveryColumn);
+        SqliteStatement upsert(db, sql.c_str());
         upsert.bind(1, result.key).bind(2, result.manifest).bind(3, result.scenario_id);
         upsert.bind(4, result.model_name).bind(5, result.repeat).bind(6, result.template_sha256);
         upsert.bind(7, result.scenario_sha256).bind(8, result.answer);
@@ -428,26 +455,17 @@ void ResultStore::put_result(const std::string& job_id, StoredResult result, Res
         upsert.bind(11, result.latency_ms).bind(12, result.checks_passed ? 1 : 0);
         upsert.bind(13, result.check_failures).bind(14, result.finished_at_ms);
         upsert.run();
-        SqliteStatement counted(db,
-                                "INSERT OR REPLACE INTO job_results(job_id, key, source) "
-                                "VALUES(?, ?, ?)");
-        counted.bind(1, job_id).bind(2, result.key).bind(3, to_string(source));
-        counted.run();
+        record_in_job(db, job_id, result.key, result.key, source);
       },
       std::move(committed));
 }
 
-void ResultStore::count_result(const std::string& job_id, const std::string& key,
-                               ResultSource source, std::function<void()> committed) {
-  impl_->enqueue(
-      [job_id, key, source](SqliteDb& db) {
-        SqliteStatement counted(db,
-                                "INSERT OR REPLACE INTO job_results(job_id, key, source) "
-                                "VALUES(?, ?, ?)");
-        counted.bind(1, job_id).bind(2, key).bind(3, to_string(source));
-        counted.run();
-      },
-      std::move(committed));
+void ResultStore::count_result(const std::string& job_id, const std::string& run_key,
+                               const std::string& result_key, ResultSource source,
+                               std::function<void()> committed) {
+  impl_->enqueue([job_id, run_key, result_key,
+                  source](SqliteDb& db) { record_in_job(db, job_id, run_key, result_key, source); },
+                 std::move(committed));
 }
 
 void ResultStore::put_attempt(AttemptRecord attempt) {

@@ -43,6 +43,7 @@ struct StoredResult {
 // small enough to hold for every run of a large job.
 struct ResultSummary {
   std::string key;
+  std::string run_key;  // the planned run it was counted for (a carried result's key differs)
   std::string scenario_id;
   std::string model_name;
   int repeat = 0;
@@ -132,8 +133,11 @@ class ResultStore {
   // transaction that holds the write has committed.
   void put_result(const std::string& job_id, StoredResult result, ResultSource source,
                   std::function<void()> committed = {});
-  // Records that this job counts an already stored result (cache or carried).
-  void count_result(const std::string& job_id, const std::string& key, ResultSource source,
+  // Records that this job counts the stored result `result_key` for its run
+  // `run_key` (the same key when served from the cache; the older key when
+  // carried forward).
+  void count_result(const std::string& job_id, const std::string& run_key,
+                    const std::string& result_key, ResultSource source,
                     std::function<void()> committed = {});
   void put_attempt(AttemptRecord attempt);
   void put_limit_event(LimitEvent event);
@@ -141,6 +145,9 @@ class ResultStore {
   // Blocks until every queued write has committed. Throws StoreError if a
   // write failed (the disk is full, the file was removed).
   void flush();
+  // A write has failed: the job should stop sending, since nothing more can
+  // be kept.
+  bool write_failed() const;
 
   // Copies every result, attempt, limit event and job of `other` that this
   // store lacks (results by key: the newer wins).

@@ -60,10 +60,19 @@ ProviderConfig read_provider(const TableReader& table, const std::string& name) 
   provider.api_key_env = table.string_or("api_key_env", "");
   provider.limits.max_concurrency =
       static_cast<std::size_t>(table.integer_or("max_concurrency", 0, 0, 4096));
-  provider.limits.rpm = table.number_or("rpm", 0, 0);
-  provider.limits.tpm = table.number_or("tpm", 0, 0);
-  provider.limits.burst_seconds = table.number_or("burst_s", 1, 0.001);
-  provider.workers = static_cast<std::size_t>(table.integer_or("workers", 0, 0, 256));
+  provider.limits.rpm = table.number_or("rpm", 0, 0, 1e9);
+  provider.limits.tpm = table.number_or("tpm", 0, 0, 1e12);
+  provider.limits.burst_seconds = table.number_or("burst_s", 1, 0.001, 3600);
+  provider.workers = static_cast<std::size_t>(table.integer_or("workers", 0, 1, 256));
+  if (provider.kind == ProviderKind::command) {
+    // More runs at once than workers would only wait in the pool's queue,
+    // with their latency running.
+    if (provider.workers == 0)
+      provider.workers = std::max<std::size_t>(1, provider.limits.max_concurrency);
+    provider.limits.max_concurrency = provider.workers;
+  } else if (table.has("workers")) {
+    table.fail("workers", "workers only for kind = \"command\"");
+  }
   return provider;
 }
 
@@ -124,9 +133,9 @@ RunnerConfig load_runner_config(const std::filesystem::path& file) {
   config.job.store = relative_to(file, run.string_or("store", ".cache/sbench/results.sqlite"));
   config.job.output = relative_to(file, run.string_or("output", "run_results.json"));
   config.job.max_attempts = static_cast<int>(run.integer_or("max_attempts", 4, 1, 100));
-  config.job.retry_budget = run.number_or("retry_budget", 0.10, 0);
-  config.job.max_wait =
-      std::chrono::milliseconds(static_cast<long long>(run.number_or("max_wait_s", 600, 0) * 1000));
+  config.job.retry_budget = run.number_or("retry_budget", 0.10, 0, 1000);
+  config.job.max_wait = std::chrono::milliseconds(
+      static_cast<long long>(run.number_or("max_wait_s", 600, 0, 31'536'000) * 1000));
   config.job.report = run.boolean_or("report", true);
 
   const nlohmann::json& providers = table.table_or_empty("providers");

@@ -35,6 +35,12 @@ nlohmann::json to_json(const toml::node& node) {
   return text.str();
 }
 
+std::string number_text(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
 }  // namespace
 
 nlohmann::json read_toml_file(const std::filesystem::path& file) {
@@ -111,12 +117,13 @@ long long TableReader::integer_or(std::string_view key, long long fallback, long
   return number;
 }
 
-double TableReader::number_or(std::string_view key, double fallback, double min) const {
+double TableReader::number_or(std::string_view key, double fallback, double min, double max) const {
   if (!has(key))
     return fallback;
   const nlohmann::json& found = table_.at(std::string(key));
-  if (!found.is_number() || found.get<double>() < min)
-    fail(key, "a number >= " + std::to_string(min));
+  // Written this way round, NaN fails too.
+  if (!found.is_number() || !(found.get<double>() >= min && found.get<double>() <= max))
+    fail(key, "a number from " + number_text(min) + " to " + number_text(max));
   return found.get<double>();
 }
 

@@ -32,7 +32,7 @@ class TableReader {
   std::string string_or(std::string_view key, std::string fallback) const;
   long long integer_or(std::string_view key, long long fallback, long long min,
                        long long max) const;
-  double number_or(std::string_view key, double fallback, double min) const;
+  double number_or(std::string_view key, double fallback, double min, double max) const;
   bool boolean_or(std::string_view key, bool fallback) const;
   const nlohmann::json& table_or_empty(std::string_view key) const;
   const nlohmann::json& array_or_empty(std::string_view key) const;

@@ -52,8 +52,8 @@ PlannedModel plan_model(JobSetup& setup, std::size_t model_index, IdentitySource
 }  // namespace
 
 void JobSetup::stop_providers() {
-  providers.clear();
   client.reset();
+  providers.clear();
 }
 
 std::unique_ptr<JobSetup> prepare_job(const SetupRequest& request) {

@@ -32,8 +32,10 @@ struct JobSetup {
   RunPlan plan;
   std::vector<std::string> identity_notes;  // how each identity was found, for the reader
 
-  // Providers first, then the client: requests still in flight are
-  // abandoned and their completions never run.
+  // The client first: requests still in flight are abandoned and their
+  // completions (which call into the providers) never run. Then the
+  // providers; a command pool fails what it still queues, through the
+  // scheduler, which must still exist.
   void stop_providers();
 };
 

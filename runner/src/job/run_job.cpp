@@ -95,7 +95,7 @@ int run_job(const RunOptions& options, std::ostream& out, std::ostream& err) {
   }
   std::set<std::string> already;
   for (const ResultSummary& result : store.job_results(*job_id))
-    already.insert(result.key);
+    already.insert(result.run_key);
 
   Progress progress(err, options.progress, options.progress_interval);
   std::vector<std::size_t> to_run;
@@ -105,7 +105,7 @@ int run_job(const RunOptions& options, std::ostream& out, std::ostream& err) {
     if (already.count(run.key) != 0)
       continue;
     if (options.use_cache && store.find(run.key)) {
-      store.count_result(*job_id, run.key, ResultSource::cache);
+      store.count_result(*job_id, run.key, run.key, ResultSource::cache);
       ++served;
       continue;
     }
@@ -114,7 +114,7 @@ int run_job(const RunOptions& options, std::ostream& out, std::ostream& err) {
       if (std::optional<ResultSummary> carried = store.find_unchanged(
               scenario.id, plan.model_of(run).config->name, static_cast<int>(run.repeat),
               scenario.template_sha256, scenario.sha256)) {
-        store.count_result(*job_id, carried->key, ResultSource::carried);
+        store.count_result(*job_id, run.key, carried->key, ResultSource::carried);
         ++served;
         continue;
       }
@@ -133,7 +133,19 @@ int run_job(const RunOptions& options, std::ostream& out, std::ostream& err) {
     progress.start(plan.runs.size(), already.size());
     progress.served_from_store(served);
     Scheduler scheduler(plan, setup->providers, store, *job_id, progress);
-    outcome = scheduler.run(to_run, g_stop_requested);
+    try {
+      outcome = scheduler.run(to_run, g_stop_requested);
+    } catch (...) {
+      // Nothing may call into the scheduler once it is gone; what was
+      // committed stays, and the next start resumes the job.
+      setup->stop_providers();
+      try {
+        store.flush();
+      } catch (const std::exception&) {
+        // The error being thrown is the one to report.
+      }
+      throw;
+    }
     setup->stop_providers();
     store.flush();
     progress.finish();
@@ -149,7 +161,7 @@ int run_job(const RunOptions& options, std::ostream& out, std::ostream& err) {
   timing.scheduler = outcome;
   const nlohmann::json results = build_run_results(store, {*job_id}, timing);
   if (!outcome.interrupted)
-    store.finish_job(*job_id, results["totals"].dump());
+    store.finish_job(*job_id, json_text(results["totals"]));
   if (setup->config.job.report) {
     for (const std::filesystem::path& path : write_run_reports(results, setup->config.job.output))
       out << "wrote " << path.string() << "\n";

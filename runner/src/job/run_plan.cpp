@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "cache/cache_key.hpp"
 #include "cache/sha256.hpp"
@@ -61,6 +62,7 @@ RunPlan make_plan(const RunnerConfig& config, const Suite& suite, std::vector<Pl
   plan.suite = &suite;
   plan.models = std::move(models);
   std::string all_keys;
+  std::unordered_map<std::string, std::uint32_t> model_of_key;
   for (std::uint32_t s = 0; s < suite.scenarios.size(); ++s) {
     const Scenario& scenario = suite.scenarios[s];
     if (!selected(filter.scenarios, scenario.id, true))
@@ -76,6 +78,14 @@ RunPlan make_plan(const RunnerConfig& config, const Suite& suite, std::vector<Pl
         }
         PlannedRun run{s, m, r, {}};
         run.key = cache_key(plan.manifest_of(run));
+        // Two model entries that send exactly the same thing would share
+        // every key, and one would silently stand in for the other.
+        if (auto [other, fresh] = model_of_key.emplace(run.key, m); !fresh) {
+          throw std::invalid_argument("models " + plan.models[other->second].config->name +
+                                      " and " + model_name +
+                                      " are the same model (same provider, model id, "
+                                      "identity and parameters): drop one or tell them apart");
+        }
         all_keys += run.key;
         plan.runs.push_back(std::move(run));
       }

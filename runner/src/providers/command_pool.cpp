@@ -321,6 +321,8 @@ std::string_view to_string(CommandFailure failure) {
       return "worker_error";
     case CommandFailure::start_failed:
       return "start_failed";
+    case CommandFailure::gave_up:
+      return "gave_up";
   }
   return "unknown";
 }
@@ -415,7 +417,7 @@ class CommandPool::Impl::Worker {
     {
       std::lock_guard lock(pool_.mutex);
       if (pool_.gave_up_starting)
-        return failure(CommandFailure::start_failed, *pool_.gave_up_starting);
+        return failure(CommandFailure::gave_up, *pool_.gave_up_starting);
     }
     try {
       process_ = launch(pool_.options);
@@ -423,10 +425,12 @@ class CommandPool::Impl::Worker {
       std::string message = "cannot start " + pool_.command_name() + ": " + error.what();
       std::lock_guard lock(pool_.mutex);
       if (++pool_.consecutive_start_failures >= kStartFailuresBeforeGivingUp &&
-          !pool_.gave_up_starting)
+          !pool_.gave_up_starting) {
         pool_.gave_up_starting = message + " (gave up after " +
                                  std::to_string(kStartFailuresBeforeGivingUp) +
                                  " failed starts in a row)";
+        return failure(CommandFailure::gave_up, *pool_.gave_up_starting);
+      }
       return failure(CommandFailure::start_failed, std::move(message));
     }
     std::lock_guard lock(pool_.mutex);

@@ -18,7 +18,17 @@ struct CommandPoolOptions {
   std::filesystem::path working_directory;  // empty: the runner's
 };
 
-enum class CommandFailure { none, timeout, worker_died, bad_reply, worker_error, start_failed };
+// start_failed: this start failed; gave_up: starts failed often enough in a
+// row that the pool fails every request at once from now on.
+enum class CommandFailure {
+  none,
+  timeout,
+  worker_died,
+  bad_reply,
+  worker_error,
+  start_failed,
+  gave_up
+};
 std::string_view to_string(CommandFailure failure);
 
 struct CommandReply {

@@ -27,6 +27,18 @@ std::optional<std::int64_t> usage_count(const nlohmann::json& body, const char* 
   return usage[field].get<std::int64_t>();
 }
 
+std::optional<std::string> file_bytes(const std::filesystem::path& path) {
+  std::error_code error;
+  if (path.empty() || !std::filesystem::is_regular_file(path, error))
+    return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (!in)
+    return std::nullopt;
+  return bytes.str();
+}
+
 FailureClass classify(CommandFailure failure) {
   switch (failure) {
     case CommandFailure::none:
@@ -40,6 +52,8 @@ FailureClass classify(CommandFailure failure) {
     case CommandFailure::worker_error:
       return FailureClass::server_error;
     case CommandFailure::start_failed:
+      return FailureClass::transport;  // may be passing (EAGAIN): the pool tries again
+    case CommandFailure::gave_up:
       return FailureClass::fatal;
   }
   return FailureClass::transport;
@@ -50,23 +64,24 @@ class CommandProvider : public Provider {
   explicit CommandProvider(const ProviderConfig& config)
       : config_(config),
         pool_(CommandPoolOptions{
-            .argv = config.command,
-            .workers = config.workers > 0 ? config.workers
-                                          : std::max<std::size_t>(1, config.limits.max_concurrency),
-            .working_directory = {}}) {}
+            .argv = config.command, .workers = config.workers, .working_directory = {}}) {}
 
-  // The program's bytes and its arguments: a new build of the worker is a
-  // new model as far as the cache is concerned.
+  // The bytes of the program and of every argument that names a file (the
+  // script `python3 worker.py` runs), and the arguments: a new build of the
+  // worker is a new model as far as the cache is concerned.
   nlohmann::json identity(const ModelConfig&) override {
     const std::filesystem::path program = resolve_program(config_.command.front());
-    std::ifstream in(program, std::ios::binary);
-    if (program.empty() || !in) {
+    std::optional<std::string> program_bytes = file_bytes(program);
+    if (program.empty() || !program_bytes) {
       throw ProviderError("provider " + config_.name + ": cannot find the program " +
                           config_.command.front());
     }
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    return {{"argv", config_.command}, {"program_sha256", sha256_hex(bytes.str())}};
+    nlohmann::json files = {{config_.command.front(), sha256_hex(*program_bytes)}};
+    for (std::size_t i = 1; i < config_.command.size(); ++i) {
+      if (std::optional<std::string> bytes = file_bytes(config_.command[i]))
+        files[config_.command[i]] = sha256_hex(*bytes);
+    }
+    return {{"argv", config_.command}, {"file_sha256", files}};
   }
 
   void start(const Scenario& scenario, const ModelConfig& model, Completion done) override {

@@ -80,8 +80,11 @@ std::string error_message(const http::Response& response) {
 
 bool says_quota_exhausted(const http::Response& response) {
   const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
-  return body.is_object() && body.contains("error") && body["error"].is_object() &&
-         body["error"].value("code", "") == "insufficient_quota";
+  if (!body.is_object() || !body.contains("error") || !body["error"].is_object())
+    return false;
+  const nlohmann::json& error = body["error"];
+  return error.contains("code") && error["code"].is_string() &&
+         error["code"] == "insufficient_quota";
 }
 
 FailureClass classify(const http::Response& response) {
@@ -133,14 +136,20 @@ class HttpProvider : public Provider {
     if (!config.api_key_env.empty()) {
       const char* key = std::getenv(config.api_key_env.c_str());
       if (key == nullptr || *key == '\0') {
-        throw ProviderError("provider " + config.name + ": the environment variable " +
-                            config.api_key_env + " (api_key_env) is not set");
+        // Not an error until something is sent: --dry-run sends nothing.
+        missing_key_ = "provider " + config.name + ": the environment variable " +
+                       config.api_key_env + " (api_key_env) is not set";
+      } else {
+        authorization_ = std::string("Bearer ") + key;
       }
-      authorization_ = std::string("Bearer ") + key;
     }
   }
 
+  // Every run of the model starts with this, so a missing key fails the
+  // model's runs with its message before anything is sent.
   nlohmann::json identity(const ModelConfig& model) override {
+    if (!missing_key_.empty())
+      throw ProviderError(missing_key_);
     if (config_.kind == ProviderKind::ollama)
       return ollama_identity(model);
     nlohmann::json identity = listed_model(model);
@@ -225,7 +234,7 @@ class HttpProvider : public Provider {
       reply.failure = FailureClass::bad_response;
       reply.error_kind = "bad_response";
       reply.message = "the answer has no text where " + std::string(to_string(config_.kind)) +
-                      " puts it: " + response.body.substr(0, 200);
+                      " puts it: " + response.body.substr(0, 200);  // reports replace cut UTF-8
     }
     return reply;
   }
@@ -328,6 +337,7 @@ class HttpProvider : public Provider {
   http::Client& client_;
   BaseUrl url_;
   std::string authorization_;
+  std::string missing_key_;
 };
 
 }  // namespace

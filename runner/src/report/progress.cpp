@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -97,7 +98,8 @@ void Progress::draw(bool final) {
   const double ran_per_min = elapsed > 0 ? static_cast<double>(done_) * 60 / elapsed : 0;
   const std::size_t left = total_ > finished ? total_ - finished : 0;
   const double eta = ran_per_min > 0 ? static_cast<double>(left) * 60 / ran_per_min : -1;
-  const double fraction = total_ ? static_cast<double>(finished) / static_cast<double>(total_) : 1;
+  const double fraction =
+      total_ ? std::min(1.0, static_cast<double>(finished) / static_cast<double>(total_)) : 1;
 
   std::ostringstream line;
   if (bar_) {

@@ -232,6 +232,10 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 
 }  // namespace
 
+std::string json_text(const nlohmann::json& value, int indent) {
+  return value.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json build_run_results(const ResultStore& store, const std::vector<std::string>& job_ids,
                                  const JobTiming& timing) {
   std::map<std::string, ModelTally> models;
@@ -241,7 +245,9 @@ nlohmann::json build_run_results(const ResultStore& store, const std::vector<std
   nlohmann::json limit_history = nlohmann::json::array();
   std::size_t finished = 0;
   for (const std::string& job : job_ids) {
+    std::set<std::string> counted;  // run keys with a result
     for (const ResultSummary& result : store.job_results(job)) {
+      counted.insert(result.run_key);
       ModelTally& model = models[result.model_name];
       ++finished;
       ++scenario_runs[result.scenario_id];
@@ -263,18 +269,23 @@ nlohmann::json build_run_results(const ResultStore& store, const std::vector<std
           break;
       }
     }
-    for (const AttemptRecord& attempt : store.job_attempts(job)) {
+    // A run given up by one start may have succeeded in a later start of the
+    // same job: only runs without a result, each once, are failures.
+    std::map<std::string, AttemptRecord> final_failures;
+    for (AttemptRecord& attempt : store.job_attempts(job)) {
       if (attempt.outcome == "ok")
         continue;
       ModelTally& model = models[attempt.model_name];
       ++model.errors[attempt.outcome];
       if (attempt.outcome == "rate_limited" || attempt.outcome == "unavailable")
         ++model.throttled;
-      if (!attempt.final) {
+      if (!attempt.final)
         ++model.retries;
-        continue;
-      }
-      ++model.failed;
+      else if (counted.count(attempt.key) == 0)
+        final_failures[attempt.key] = std::move(attempt);
+    }
+    for (const auto& [key, attempt] : final_failures) {
+      ++models[attempt.model_name].failed;
       ++checks[attempt.scenario_id][attempt.model_name].errored;
       if (failures.size() < kListedFailures) {
         failures.push_back({{"scenario", attempt.scenario_id},
@@ -389,7 +400,7 @@ std::vector<std::filesystem::path> write_run_reports(const nlohmann::json& resul
   md_path.replace_extension(".md");
   std::filesystem::path html_path = output;
   html_path.replace_extension(".html");
-  write_file(output, results.dump(2) + "\n");
+  write_file(output, json_text(results, 2) + "\n");
   write_file(md_path, markdown.str());
   write_file(html_path, html.str());
   return {output, md_path, html_path};

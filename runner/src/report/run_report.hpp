@@ -34,6 +34,10 @@ nlohmann::json build_run_results(const ResultStore& store, const std::vector<std
 std::vector<std::filesystem::path> write_run_reports(const nlohmann::json& results,
                                                      const std::filesystem::path& output);
 
+// JSON text that survives what servers send: bytes that are not UTF-8 (an
+// error message cut mid-character) become U+FFFD instead of an exception.
+std::string json_text(const nlohmann::json& value, int indent = -1);
+
 // The end-of-run summary for the terminal.
 std::string summary_text(const nlohmann::json& results);
 

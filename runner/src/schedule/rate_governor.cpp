@@ -134,7 +134,8 @@ void RateGovernor::succeeded(double charged_tokens, std::optional<double> used_t
 }
 
 void RateGovernor::throttled(std::optional<std::chrono::milliseconds> retry_after,
-                             const RateLimitHeaders& headers, Clock::time_point now) {
+                             const RateLimitHeaders& headers, Clock::time_point sent,
+                             Clock::time_point now) {
   finished(now);
   // A throttle the rate counters explain means the buckets ran a little
   // ahead of the provider's: they are synced, and the concurrency is not to
@@ -142,19 +143,25 @@ void RateGovernor::throttled(std::optional<std::chrono::milliseconds> retry_afte
   // congestion, and the window halves.
   const bool explained_by_rate = follow_headers(headers, now);
   const std::chrono::milliseconds wait = retry_after.value_or(kDefaultThrottleWait);
-  if (!explained_by_rate &&
-      (now - last_decrease_ > wait || last_decrease_ == Clock::time_point{})) {
-    slow_start_threshold_ = std::max(1.0, std::floor(window_ / 2));
-    window_ = slow_start_threshold_;
-    last_decrease_ = now;
-    last_recorded_window_ = static_cast<std::size_t>(window_);
-    record("decrease", "throttled; retry after " + ms_text(wait));
-  }
+  if (!explained_by_rate)
+    decrease(sent, now, "throttled; retry after " + ms_text(wait));
   pause_for(wait, now, "throttled");
 }
 
-void RateGovernor::failed(Clock::time_point now) {
+void RateGovernor::failed(bool timed_out, Clock::time_point sent, Clock::time_point now) {
   finished(now);
+  if (timed_out)
+    decrease(sent, now, "timed out");
+}
+
+void RateGovernor::decrease(Clock::time_point sent, Clock::time_point now, const std::string& why) {
+  if (sent <= last_decrease_)
+    return;
+  slow_start_threshold_ = std::max(1.0, std::floor(window_ / 2));
+  window_ = slow_start_threshold_;
+  last_decrease_ = now;
+  last_recorded_window_ = static_cast<std::size_t>(window_);
+  record("decrease", why);
 }
 
 void RateGovernor::pause_for(std::chrono::milliseconds wait, Clock::time_point now,

@@ -69,9 +69,13 @@ class RateGovernor {
                  const RateLimitHeaders& headers, Clock::time_point now);
   // 429 or 503: pause for Retry-After (or a default back-off); unless the
   // rate counters explain it, halve the window, once per congestion episode.
+  // `sent`: when the throttled request was sent; only requests sent after
+  // the last decrease can start a new congestion episode.
   void throttled(std::optional<std::chrono::milliseconds> retry_after,
-                 const RateLimitHeaders& headers, Clock::time_point now);
-  void failed(Clock::time_point now);
+                 const RateLimitHeaders& headers, Clock::time_point sent, Clock::time_point now);
+  // A timeout is congestion too (a server that queues instead of answering
+  // 429): the window halves as for a throttle, without a pause.
+  void failed(bool timed_out, Clock::time_point sent, Clock::time_point now);
 
   double window() const { return window_; }
   std::size_t in_flight() const { return in_flight_; }
@@ -82,6 +86,7 @@ class RateGovernor {
 
  private:
   void finished(Clock::time_point now);
+  void decrease(Clock::time_point sent, Clock::time_point now, const std::string& why);
   void pause_for(std::chrono::milliseconds wait, Clock::time_point now, const std::string& why);
   // Adopts stated limits and syncs to exhausted counters; true when a counter
   // was exhausted.
@@ -100,7 +105,7 @@ class RateGovernor {
   TokenBucket requests_;
   TokenBucket tokens_;
   Clock::time_point paused_until_{};
-  // Throttles of requests sent before the last decrease belong to the same
+  // Throttles of requests sent before the last decrease belong to its
   // episode and must not halve the window again.
   Clock::time_point last_decrease_{};
   Clock::duration backoff_total_{};

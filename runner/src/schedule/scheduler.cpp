@@ -28,6 +28,7 @@ constexpr std::chrono::milliseconds kStopGrace{5'000};
 struct Completed {
   std::size_t run = 0;
   double charged_tokens = 0;
+  Clock::time_point sent;
   ProviderReply reply;
 };
 
@@ -46,7 +47,8 @@ struct ProviderQueue {
 };
 
 struct RunState {
-  std::uint8_t attempts = 0;
+  std::uint16_t sends = 0;     // every try: the attempt number in the store
+  std::uint16_t failures = 0;  // tries that failed other than by a throttle
   std::uint16_t throttles = 0;
 };
 
@@ -106,7 +108,7 @@ struct Scheduler::Impl {
     attempt.scenario_id = plan.scenario_of(run).id;
     attempt.model_name = plan.model_of(run).config->name;
     attempt.repeat = static_cast<int>(run.repeat);
-    attempt.attempt = states[index].attempts + states[index].throttles;
+    attempt.attempt = states[index].sends;
     attempt.outcome = reply.ok() ? "ok" : reply.error_kind;
     attempt.http_status = reply.http_status;
     attempt.message = reply.message;
@@ -142,6 +144,30 @@ struct Scheduler::Impl {
     outcome.fatal_messages.push_back("provider " + plan.config->providers[provider].name + ": " +
                                      why + "; " + std::to_string(count) +
                                      " queued runs not attempted");
+  }
+
+  // A model whose server could not say what it is: its queued runs fail,
+  // other models on the same provider go on.
+  void fail_model(std::uint32_t model, const std::string& why) {
+    const std::size_t provider = plan.models[model].provider;
+    ProviderQueue& queue = queues[provider];
+    ProviderReply skipped;
+    skipped.failure = FailureClass::fatal;
+    skipped.error_kind = "not_attempted";
+    skipped.message = why;
+    std::deque<std::size_t> kept;
+    std::size_t count = 0;
+    for (std::size_t index : queue.fresh) {
+      if (plan.runs[index].model == model) {
+        give_up(index, skipped);
+        ++count;
+      } else {
+        kept.push_back(index);
+      }
+    }
+    queue.fresh.swap(kept);
+    outcome.fatal_messages.push_back("model " + plan.models[model].config->name + ": " + why +
+                                     "; " + std::to_string(count) + " runs not attempted");
   }
 
   void succeed(std::size_t index, const Completed& done) {
@@ -197,8 +223,16 @@ struct Scheduler::Impl {
       succeed(index, done);
       return;
     }
+    if (reply.failure == FailureClass::throttled)
+      queue.governor->throttled(reply.retry_after, reply.limits, done.sent, now);
+    else
+      queue.governor->failed(reply.failure == FailureClass::timeout, done.sent, now);
+    // A provider already given up on takes back nothing it still had out.
+    if (!queue.fatal.empty()) {
+      give_up(index, reply);
+      return;
+    }
     if (reply.failure == FailureClass::throttled) {
-      queue.governor->throttled(reply.retry_after, reply.limits, now);
       ++state.throttles;
       progress.throttled();
       const std::chrono::milliseconds wait = reply.retry_after.value_or(std::chrono::seconds(1));
@@ -215,19 +249,21 @@ struct Scheduler::Impl {
         give_up(index, reply);
         return;
       }
+      // The provider's pacing, not the run's fault: no attempt and no share
+      // of the job's retry budget is spent.
       record_attempt(index, reply, false);
-      ++outcome.retries;
+      ++outcome.throttle_retries;
       queue.delayed.push({std::max(now + wait, queue.governor->paused_until()), index});
       return;
     }
-    queue.governor->failed(now);
     if (reply.failure == FailureClass::fatal) {
       fail_provider(provider, reply.message.empty() ? reply.error_kind : reply.message);
       give_up(index, reply);
       return;
     }
+    ++state.failures;
     const bool retryable = reply.failure != FailureClass::client_error;
-    if (!retryable || state.attempts >= max_attempts) {
+    if (!retryable || state.failures >= max_attempts) {
       give_up(index, reply);
       return;
     }
@@ -241,7 +277,7 @@ struct Scheduler::Impl {
     }
     record_attempt(index, reply, false);
     ++outcome.retries;
-    queue.delayed.push({now + backoff(state.attempts), index});
+    queue.delayed.push({now + backoff(state.failures), index});
   }
 
   // Starts what each governor admits; returns when to look again.
@@ -272,12 +308,12 @@ struct Scheduler::Impl {
         else
           queue.fresh.pop_front();
         queue.peak_in_flight = std::max(queue.peak_in_flight, queue.governor->in_flight());
-        ++states[index].attempts;
+        ++states[index].sends;
         providers[p]->start(scenario, *plan.model_of(run).config,
-                            [this, index, tokens](ProviderReply reply) {
+                            [this, index, tokens, sent = now](ProviderReply reply) {
                               {
                                 std::lock_guard lock(mutex);
-                                completions.push_back({index, tokens, std::move(reply)});
+                                completions.push_back({index, tokens, sent, std::move(reply)});
                               }
                               wake.notify_one();
                             });
@@ -313,19 +349,16 @@ SchedulerOutcome Scheduler::run(const std::vector<std::size_t>& runs,
     impl.queues[impl.plan.model_of(run).provider].fresh.push_back(index);
     ++impl.outstanding;
   }
-  for (std::size_t p = 0; p < impl.queues.size(); ++p) {
-    // A model whose server could not even say what it is fails as a whole.
-    for (const PlannedModel& model : impl.plan.models) {
-      if (model.provider == p && !model.identity_error.empty())
-        impl.fail_provider(p, model.identity_error);
-    }
+  for (std::uint32_t m = 0; m < impl.plan.models.size(); ++m) {
+    if (!impl.plan.models[m].identity_error.empty())
+      impl.fail_model(m, impl.plan.models[m].identity_error);
   }
   std::vector<Completed> batch;
   // After a stop, answers already on their way are still worth keeping, for
   // a little while; what is still out after that is redone by the next start.
   Clock::time_point stop_deadline = Clock::time_point::max();
   while (impl.outstanding > 0) {
-    if (stop && !impl.outcome.interrupted) {
+    if ((stop || impl.store.write_failed()) && !impl.outcome.interrupted) {
       impl.outcome.interrupted = true;
       stop_deadline = Clock::now() + kStopGrace;
     }
@@ -335,7 +368,8 @@ SchedulerOutcome Scheduler::run(const std::vector<std::size_t>& runs,
         impl.outcome.interrupted ? stop_deadline : impl.dispatch(Clock::now());
     std::unique_lock lock(impl.mutex);
     impl.wake.wait_until(lock, next, [&] {
-      return !impl.completions.empty() || (stop && !impl.outcome.interrupted);
+      return !impl.completions.empty() ||
+             ((stop || impl.store.write_failed()) && !impl.outcome.interrupted);
     });
     batch.swap(impl.completions);
     lock.unlock();

@@ -26,7 +26,8 @@ struct ProviderActivity {
 struct SchedulerOutcome {
   std::size_t succeeded = 0;
   std::size_t failed = 0;
-  std::size_t retries = 0;
+  std::size_t retries = 0;           // after failures: spend the job's retry budget
+  std::size_t throttle_retries = 0;  // after 429/503: bounded per run instead
   bool interrupted = false;
   bool retry_budget_exhausted = false;
   std::vector<std::string> fatal_messages;  // one per provider that gave up
@@ -46,8 +47,8 @@ class Scheduler {
   Scheduler& operator=(const Scheduler&) = delete;
 
   // Runs these plan.runs indices; returns when all have finished or failed,
-  // or soon after `stop` turns true (runs in flight are abandoned and redone
-  // by the next start).
+  // or soon after `stop` turns true or a store write fails (runs in flight
+  // are abandoned and redone by the next start).
   SchedulerOutcome run(const std::vector<std::size_t>& runs, const std::atomic<bool>& stop);
 
  private:

@@ -1,6 +1,7 @@
 #include "suite/answer_checks.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <regex>
 
 #include "config/toml_json.hpp"
@@ -38,7 +39,9 @@ std::optional<double> first_number(const std::string& answer) {
   std::smatch match;
   if (!std::regex_search(answer, match, number))
     return std::nullopt;
-  return std::stod(match[0].str());
+  // strtod, not stod: a number beyond double's range is +-inf (or 0), not
+  // an exception.
+  return std::strtod(match[0].str().c_str(), nullptr);
 }
 
 std::string trim(const std::string& text) {
@@ -147,7 +150,7 @@ AnswerCheck read_answer_check(const TableReader& table) {
     if (!number.is_number())
       table.fail("number", "a number");
     check.number = number.get<double>();
-    check.tolerance = table.number_or("tolerance", 0, 0);
+    check.tolerance = table.number_or("tolerance", 0, 0, 1e300);
     ++kinds;
   } else if (table.has("tolerance")) {
     table.fail("tolerance", "to go with a `number` check");

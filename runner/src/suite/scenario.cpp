@@ -17,6 +17,15 @@ struct TemplateFile {
   std::string sha256;
 };
 
+bool is_utf8(const std::string& text) {
+  try {
+    (void)nlohmann::json(text).dump();
+    return true;
+  } catch (const nlohmann::json::type_error&) {
+    return false;
+  }
+}
+
 class TemplateFiles {
  public:
   explicit TemplateFiles(std::filesystem::path directory) : directory_(std::move(directory)) {}
@@ -30,6 +39,9 @@ class TemplateFiles {
       throw InputError(scenario.where("template") + ": cannot read " + path.string());
     std::ostringstream bytes;
     bytes << in.rdbuf();
+    // Prompts travel as JSON strings, which must be UTF-8.
+    if (!is_utf8(bytes.str()))
+      throw InputError(scenario.where("template") + ": " + path.string() + " is not UTF-8 text");
     TemplateFile file{bytes.str(), sha256_hex(bytes.str())};
     return files_.emplace(name, std::move(file)).first->second;
   }
@@ -76,7 +88,7 @@ Scenario read_scenario(const std::filesystem::path& directory, const std::filesy
   scenario.max_tokens = static_cast<int>(table.integer_or("max_tokens", 256, 1, 1'000'000));
   scenario.repeats = static_cast<int>(table.integer_or("repeats", 1, 1, 10'000));
   scenario.timeout = std::chrono::milliseconds(
-      static_cast<long long>(table.number_or("timeout_s", 180, 0.001) * 1000));
+      static_cast<long long>(table.number_or("timeout_s", 180, 0.001, 86'400) * 1000));
 
   const nlohmann::json& raw_messages = table.array_or_empty("messages");
   const std::vector<ChatMessage> written = read_messages(table, raw_messages);

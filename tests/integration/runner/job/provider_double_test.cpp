@@ -245,6 +245,19 @@ TEST(RunnerAgainstDouble, AnUnreachableModelFailsItsRunsWithTheReason) {
   EXPECT_EQ(project.results()["totals"]["failed"], 2);
 }
 
+TEST(RunnerAgainstDouble, AModelTheProviderDoesNotKnowFailsAloneAndTheOthersRun) {
+  ProviderDouble provider({"--models", "a", "--latency-ms", "5"});
+  RunnerProject project;
+  add_scenarios(project, 3);
+  project.runner(double_provider(provider, "max_concurrency = 2", {"a", "typo"}));
+  const CommandResult result = project.run();
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("model typo is not among the models the server lists (a)"));
+  const nlohmann::json results = project.results();
+  EXPECT_EQ(model_row(results, "a")["ran"], 3);
+  EXPECT_EQ(model_row(results, "typo")["failed"], 3);
+}
+
 TEST(RunnerAgainstDouble, CommandProvidersRunAsPersistentWorkers) {
   RunnerProject project;
   add_scenarios(project, 8);

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 
 std::vector<fs::path> public_headers() {
   std::vector<fs::path> headers;
-  for (const char* root : {SBENCH_FRAMEWORK_INCLUDE, SBENCH_REPORTERS_INCLUDE}) {
+  for (const char* root :
+       {SBENCH_FRAMEWORK_INCLUDE, SBENCH_REPORTERS_INCLUDE, SBENCH_RUNNER_INCLUDE}) {
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
       if (entry.path().extension() == ".hpp")
         headers.push_back(entry.path());
@@ -43,6 +44,14 @@ TEST(PublicHeaders, NameNeitherGoogleBenchmarkInternalsNorASuitesSizes) {
     for (const std::string& word : forbidden)
       EXPECT_EQ(text.find(word), std::string::npos) << header << " names " << word;
   }
+}
+
+// The runner's dependencies (SQLite, OpenSSL, toml++, nlohmann/json, Boost)
+// are private: a user linking sbench::runner needs none of their headers.
+TEST(PublicHeaders, TheRunnersHeaderNamesNoneOfItsDependencies) {
+  const std::string header = text_of(fs::path(SBENCH_RUNNER_INCLUDE) / "sbench/runner/runner.hpp");
+  for (const char* dependency : {"sqlite", "openssl", "toml", "nlohmann", "boost"})
+    EXPECT_EQ(header.find(dependency), std::string::npos) << dependency;
 }
 
 TEST(PublicHeaders, TheUmbrellaIncludesEveryPublicFrameworkHeaderASuiteAuthorNeeds) {

@@ -84,7 +84,7 @@ TEST(ResultStore, AnUnfinishedJobIsFoundByItsPlanAndRemembersWhatItFinished) {
   store.start_job("job-1", "plan-a", "test");
   store.put_result("job-1", result("k1"), ResultSource::ran);
   store.put_result("job-1", result("k1"), ResultSource::ran);  // upsert: once
-  store.count_result("job-1", "k1", ResultSource::cache);
+  store.count_result("job-1", "k1", "k1", ResultSource::cache);
   store.flush();
   EXPECT_EQ(store.unfinished_job("plan-a"), "job-1");
   EXPECT_FALSE(store.unfinished_job("plan-b"));

@@ -71,9 +71,10 @@ TEST_F(GovernorTest, OneThrottleEpisodeHalvesTheWindowOnceAndPausesForRetryAfter
   for (int i = 0; i < 16; ++i)
     ASSERT_TRUE(governor.admit(1, t0).admitted);
   const Clock::time_point t1 = t0 + milliseconds(10);
-  governor.throttled(milliseconds(2'000), {}, t1);
-  governor.throttled(milliseconds(2'000), {}, t1 + milliseconds(5));
-  governor.throttled(milliseconds(2'000), {}, t1 + milliseconds(9));
+  // All three were sent at t0, before the first decrease: one episode.
+  governor.throttled(milliseconds(2'000), {}, t0, t1);
+  governor.throttled(milliseconds(2'000), {}, t0, t1 + milliseconds(5));
+  governor.throttled(milliseconds(2'000), {}, t0, t1 + milliseconds(9));
   EXPECT_DOUBLE_EQ(governor.window(), 8);
   EXPECT_EQ(count("decrease"), 1u);
   const RateGovernor::Admission paused = governor.admit(1, t1 + milliseconds(100));
@@ -87,8 +88,8 @@ TEST_F(GovernorTest, OneThrottleEpisodeHalvesTheWindowOnceAndPausesForRetryAfter
     governor.succeeded(1, 1, {}, t1 + milliseconds(3'000));
   EXPECT_GT(governor.window(), 8);
   EXPECT_LE(governor.window(), 16);
-  // A throttle long after the first is a new episode.
-  governor.throttled(milliseconds(100), {}, t1 + milliseconds(10'000));
+  // A throttle of a request sent after the decrease is a new episode.
+  governor.throttled(milliseconds(100), {}, t1 + milliseconds(3'000), t1 + milliseconds(3'100));
   EXPECT_EQ(count("decrease"), 2u);
 }
 
@@ -137,11 +138,23 @@ TEST_F(GovernorTest, AThrottleTheRateCountersExplainDoesNotShrinkTheWindow) {
     ASSERT_TRUE(governor.admit(1, t0).admitted);
   RateLimitHeaders headers;
   headers.remaining_requests = 0;
-  governor.throttled(milliseconds(3), headers, t0 + milliseconds(1));
+  governor.throttled(milliseconds(3), headers, t0, t0 + milliseconds(1));
   EXPECT_DOUBLE_EQ(governor.window(), 8);
   EXPECT_EQ(count("decrease"), 0u);
-  governor.throttled(milliseconds(1'000), {}, t0 + milliseconds(2));  // a concurrency cap
+  governor.throttled(milliseconds(1'000), {}, t0, t0 + milliseconds(2));  // a concurrency cap
   EXPECT_DOUBLE_EQ(governor.window(), 4);
+}
+
+TEST_F(GovernorTest, ATimeoutHalvesTheWindowButAnotherFailureDoesNot) {
+  RateGovernor governor = make({.max_concurrency = 8});
+  for (int i = 0; i < 8; ++i)
+    ASSERT_TRUE(governor.admit(1, t0).admitted);
+  governor.failed(false, t0, t0 + milliseconds(5));  // a 500
+  EXPECT_DOUBLE_EQ(governor.window(), 8);
+  governor.failed(true, t0, t0 + milliseconds(6));
+  governor.failed(true, t0, t0 + milliseconds(7));  // same episode
+  EXPECT_DOUBLE_EQ(governor.window(), 4);
+  EXPECT_EQ(governor.paused_until(), Clock::time_point{});  // no pause
 }
 
 TEST(ResetDuration, ReadsOpenAIsFormats) {
