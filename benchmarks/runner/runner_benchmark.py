@@ -102,7 +102,7 @@ def store_counts(path):
     db = sqlite3.connect(path)
     results = db.execute("SELECT count(*), count(DISTINCT key) FROM results").fetchone()
     job = db.execute("SELECT job_id FROM jobs ORDER BY started_at_ms DESC LIMIT 1").fetchone()[0]
-    counted = db.execute("SELECT count(*), count(DISTINCT key) FROM job_results WHERE job_id = ?",
+    counted = db.execute("SELECT count(*), count(DISTINCT run_key) FROM job_results WHERE job_id = ?",
                          (job,)).fetchone()
     db.close()
     return {"results": results[0], "distinct_results": results[1], "job_results": counted[0],
