@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "report/progress.hpp"
 #include "schedule/scheduler.hpp"
 
 namespace sbench::runner {
@@ -21,18 +22,6 @@ struct ModelForecast {
   std::size_t runs = 0, hits = 0, carried = 0;
   double tokens_in = 0, tokens_out = 0;
 };
-
-std::string duration_text(double seconds) {
-  std::ostringstream text;
-  text << std::fixed << std::setprecision(0);
-  if (seconds >= 3600)
-    text << seconds / 3600 << "h" << std::fmod(seconds, 3600) / 60 << "m";
-  else if (seconds >= 60)
-    text << std::floor(seconds / 60) << "m" << std::fmod(seconds, 60) << "s";
-  else
-    text << std::setprecision(1) << seconds << "s";
-  return text.str();
-}
 
 }  // namespace
 

@@ -17,7 +17,10 @@ std::string probe_key(const ModelConfig& model, const ProviderConfig& provider) 
   return sha256_hex(what.dump());
 }
 
-PlannedModel plan_model(JobSetup& setup, std::size_t model_index, IdentitySource source) {
+// `wanted`: the model is in the matrix (not left out by --model); only then
+// is the reader told how its identity was found.
+PlannedModel plan_model(JobSetup& setup, std::size_t model_index, IdentitySource source,
+                        bool wanted) {
   const ModelConfig& model = setup.config.models[model_index];
   PlannedModel planned;
   planned.config = &model;
@@ -30,12 +33,15 @@ PlannedModel plan_model(JobSetup& setup, std::size_t model_index, IdentitySource
   if (source == IdentitySource::last_seen) {
     if (std::optional<std::string> seen = setup.store->last_identity(key)) {
       planned.identity = nlohmann::json::parse(*seen);
-      setup.identity_notes.push_back(model.name + ": identity as last seen (not asked)");
+      if (wanted)
+        setup.identity_notes.push_back(model.name + ": identity as last seen (not asked)");
     } else {
       planned.identity = "unknown";
-      setup.identity_notes.push_back(model.name +
-                                     ": never asked for its identity; its keys will not match a "
-                                     "real run's, so no cache hits are predicted for it");
+      if (wanted) {
+        setup.identity_notes.push_back(model.name +
+                                       ": never asked for its identity; its keys will not match "
+                                       "a real run's, so no cache hits are predicted for it");
+      }
     }
     return planned;
   }
@@ -85,7 +91,7 @@ std::unique_ptr<JobSetup> prepare_job(const SetupRequest& request) {
                                   setup->config.models[m].name) != request.filter.models.end();
     // A model left out by --model is not asked anything.
     models.push_back(
-        plan_model(*setup, m, wanted ? request.identities : IdentitySource::last_seen));
+        plan_model(*setup, m, wanted ? request.identities : IdentitySource::last_seen, wanted));
   }
   try {
     setup->plan = make_plan(setup->config, setup->suite, std::move(models), request.filter, shard);

@@ -9,13 +9,17 @@
 #include <sstream>
 
 namespace sbench::runner {
-namespace {
 
 std::string duration_text(double seconds) {
   if (seconds < 0 || seconds > 1e7)
     return "?";
-  const long long total = static_cast<long long>(seconds + 0.5);
   std::ostringstream text;
+  // Tenths where they still matter: a run's latency, a short ETA.
+  if (seconds < 10) {
+    text << std::fixed << std::setprecision(1) << seconds << "s";
+    return text.str();
+  }
+  const long long total = static_cast<long long>(seconds + 0.5);
   if (total >= 3600)
     text << total / 3600 << "h" << std::setw(2) << std::setfill('0') << (total % 3600) / 60 << "m";
   else if (total >= 60)
@@ -24,8 +28,6 @@ std::string duration_text(double seconds) {
     text << total << "s";
   return text.str();
 }
-
-}  // namespace
 
 Progress::Progress(std::ostream& out, ProgressDisplay style, std::chrono::milliseconds interval)
     : out_(out), interval_(interval) {

@@ -13,6 +13,9 @@
 
 namespace sbench::runner {
 
+// "0.2s", "42s", "3m07s", "2h05m"; "?" for a negative or absurd duration.
+std::string duration_text(double seconds);
+
 // The running job's counters and their display: a bar that redraws in place
 // on a terminal, a plain line every `interval` otherwise (CI logs), nothing
 // when quiet. Counters are thread-safe; the scheduler and the store's writer
