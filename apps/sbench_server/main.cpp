@@ -59,6 +59,10 @@ void add_flags(CLI::App& app, Settings& settings, std::string& model_file) {
                  "Prompt tokens per sequence per scheduler step")
       ->check(CLI::Range(1, 1 << 20))
       ->capture_default_str();
+  app.add_option("--max-batch", engine.max_batch,
+                 "Sequences decoded together at most; 0 = no limit, 1 = one request at a time")
+      ->check(CLI::Range(0, 1 << 20))
+      ->capture_default_str();
   app.add_option("--max-body-bytes", http.max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
       ->capture_default_str();

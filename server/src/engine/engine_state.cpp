@@ -18,6 +18,7 @@ const EngineOptions& validated(const EngineOptions& options) {
   require(options.max_new_tokens > 0, "max_new_tokens must be positive");
   require(options.max_context_tokens >= 0, "max_context_tokens must not be negative");
   require(options.threads >= 0, "threads must not be negative");
+  require(options.max_batch >= 0, "max_batch must not be negative");
   return options;
 }
 

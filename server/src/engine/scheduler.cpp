@@ -74,7 +74,8 @@ void Scheduler::run_step(std::unique_lock<std::mutex>& lock) {
 
 void Scheduler::admit(Outbox& outbox) {
   const Clock::time_point now = Clock::now();
-  while (!state_.queue.empty()) {
+  const auto max_batch = static_cast<std::size_t>(state_.options.max_batch);
+  while (!state_.queue.empty() && (max_batch == 0 || state_.running.size() < max_batch)) {
     std::shared_ptr<Request> request = std::move(state_.queue.front());
     state_.queue.pop_front();
     if (request->abort) {

@@ -26,6 +26,10 @@ struct EngineOptions {
   int max_context_tokens = 0;  // per agent; 0: the model's max_seq_len
   int max_new_tokens = 4096;   // per request
   int prefill_chunk = 256;     // prompt tokens per sequence per step
+  // Sequences one step runs at most; the rest wait in the queue. 0: no limit
+  // (continuous batching of everything admitted). 1 makes a server that
+  // serialises requests, like Ollama with OLLAMA_NUM_PARALLEL=1.
+  int max_batch = 0;
   bool fsync_saves = true;
 };
 

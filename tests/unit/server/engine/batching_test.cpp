@@ -47,5 +47,50 @@ TEST(Batching, ConcurrentAgentsGetExactlyTheTokensTheyGetAlone) {
       << alone_steps << " alone)";
 }
 
+// Greedy tokens of every prompt, and the decode steps they took, generated
+// all at once on an engine with this max_batch.
+struct TogetherRun {
+  std::vector<std::vector<int>> tokens;
+  std::uint64_t steps = 0;
+};
+
+TogetherRun generate_together(int max_batch, const std::vector<std::string>& prompts) {
+  TempCacheDir dir;
+  EngineOptions options = tiny_options(dir.path());
+  options.max_batch = max_batch;
+  Engine engine(options);
+  std::vector<PendingGeneration> pending(prompts.size());
+  std::vector<std::string> agents;
+  for (std::size_t i = 0; i < prompts.size(); ++i)
+    agents.push_back(engine.create_agent("agent-" + std::to_string(i)));
+  const std::uint64_t before = engine.stats().decode_steps_total;
+  for (std::size_t i = 0; i < prompts.size(); ++i)
+    engine.generate(agents[i], greedy(text_tokens(engine, prompts[i]), 8), pending[i].callbacks());
+  TogetherRun run;
+  for (PendingGeneration& generation : pending) {
+    const Outcome outcome = generation.wait();
+    EXPECT_TRUE(outcome.ok());
+    run.tokens.push_back(outcome.tokens());
+  }
+  run.steps = engine.stats().decode_steps_total - before;
+  return run;
+}
+
+TEST(Batching, MaxBatchCapsHowManySequencesShareAStep) {
+  const std::vector<std::string> prompts = {"Once upon a time", "The quick brown fox", "x",
+                                            "Semantic caching", "1 2 3 4"};
+  const TogetherRun unlimited = generate_together(0, prompts);
+  const TogetherRun pairs = generate_together(2, prompts);
+  const TogetherRun serial = generate_together(1, prompts);
+  // The same answers whatever the batching.
+  EXPECT_EQ(pairs.tokens, unlimited.tokens);
+  EXPECT_EQ(serial.tokens, unlimited.tokens);
+  // One at a time takes a step per token of every prompt; pairs about half
+  // that; everything together about one prompt's worth.
+  EXPECT_GT(serial.steps, pairs.steps);
+  EXPECT_GT(pairs.steps, unlimited.steps);
+  EXPECT_GE(serial.steps, 5u * 8u);
+}
+
 }  // namespace
 }  // namespace sbench::server::testing
