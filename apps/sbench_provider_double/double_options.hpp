@@ -34,6 +34,10 @@ struct DoubleOptions {
   double reset_rate = 0.0;
   double hang_rate = 0.0;
   std::int64_t fail_first = 0;
+  // The seed's trap: the first `fast_first` answers come `fast_factor`
+  // times sooner than the rest, so a short test overstates the sustained rate.
+  std::int64_t fast_first = 0;
+  double fast_factor = 10.0;
 };
 
 }  // namespace sbench::provider_double

@@ -153,6 +153,14 @@ void add_flags(CLI::App& app, DoubleOptions& o, std::string& latency_dist) {
                  "up)")
       ->check(non_negative())
       ->capture_default_str();
+  app.add_option("--fast-first", o.fast_first,
+                 "The first N completion answers come --fast-factor times sooner: a short test "
+                 "then shows a burst rate far above the sustained one")
+      ->check(non_negative())
+      ->capture_default_str();
+  app.add_option("--fast-factor", o.fast_factor, "How much sooner the first answers come")
+      ->check(CLI::Range(1.0, 1e6))
+      ->capture_default_str();
 }
 
 // What no single flag's check can see.

@@ -173,6 +173,8 @@ Clock::duration SimulatedProvider::draw_latency(std::int64_t completion_tokens) 
       break;
   }
   ms += options_.ms_per_output_token * static_cast<double>(completion_tokens);
+  if (answers_drawn_++ < options_.fast_first)
+    ms /= options_.fast_factor;
   return std::chrono::round<Clock::duration>(
       std::chrono::duration<double, std::milli>(std::min(ms, kMaxLatencyMs)));
 }

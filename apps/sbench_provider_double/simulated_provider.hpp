@@ -76,6 +76,7 @@ class SimulatedProvider {
   RateLimits limits_;
   DailyQuota quota_;
   std::int64_t warm_up_left_;
+  std::int64_t answers_drawn_ = 0;  // for --fast-first
   std::int64_t next_id_ = 1;
   Counters counters_;
   // Holds every served model, so it also answers whether a model is served.

@@ -260,6 +260,23 @@ TEST(RunnerAgainstDouble, AModelTheProviderDoesNotKnowFailsAloneAndTheOthersRun)
   EXPECT_EQ(model_row(results, "typo")["failed"], 3);
 }
 
+// The double's warm-up trap, which the sweep is measured against: its first
+// answers come ten times sooner than the rest.
+TEST(ProviderDouble, ItsFirstAnswersComeFasterThanItsSustainedOnes) {
+  ProviderDouble provider({"--latency-ms", "200", "--fast-first", "4", "--fast-factor", "10"});
+  RunnerProject project;
+  add_scenarios(project, 4);
+  project.runner(double_provider(provider, "max_concurrency = 1"));
+  ASSERT_EQ(project.run().exit_code, 0);
+  const double burst_p99 =
+      model_row(project.results(), "double-model")["latency_ms"]["p99"].get<double>();
+  ASSERT_EQ(project.run("--fresh").exit_code, 0);
+  const double sustained_p50 =
+      model_row(project.results(), "double-model")["latency_ms"]["p50"].get<double>();
+  EXPECT_LT(burst_p99, 100);
+  EXPECT_GT(sustained_p50, 150);
+}
+
 TEST(RunnerAgainstDouble, CommandProvidersRunAsPersistentWorkers) {
   RunnerProject project;
   add_scenarios(project, 8);
