@@ -1,6 +1,6 @@
-#include "report/html_escape.hpp"
+#include "sbench/reporters/html_escape.hpp"
 
-namespace sbench::reporters::detail {
+namespace sbench::reporters {
 
 std::string escape_html(std::string_view text) {
   std::string escaped;
@@ -29,4 +29,4 @@ std::string escape_html(std::string_view text) {
   return escaped;
 }
 
-}  // namespace sbench::reporters::detail
+}  // namespace sbench::reporters

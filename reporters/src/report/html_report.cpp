@@ -1,9 +1,9 @@
 #include <nlohmann/json.hpp>
 
-#include "report/html_escape.hpp"
 #include "report/number_format.hpp"
 #include "report/report_data.hpp"
 #include "report/svg_chart.hpp"
+#include "sbench/reporters/html_escape.hpp"
 #include "sbench/reporters/report.hpp"
 
 namespace sbench::reporters {

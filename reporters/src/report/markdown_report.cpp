@@ -1,8 +1,8 @@
 #include <nlohmann/json.hpp>
 
-#include "report/markdown_table.hpp"
 #include "report/number_format.hpp"
 #include "report/report_data.hpp"
+#include "sbench/reporters/markdown_table.hpp"
 #include "sbench/reporters/report.hpp"
 
 namespace sbench::reporters {

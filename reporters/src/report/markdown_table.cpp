@@ -1,6 +1,6 @@
-#include "report/markdown_table.hpp"
+#include "sbench/reporters/markdown_table.hpp"
 
-namespace sbench::reporters::detail {
+namespace sbench::reporters {
 
 std::string escape_markdown_cell(std::string_view text) {
   std::string escaped;
@@ -52,4 +52,4 @@ std::string MarkdownTable::render() const {
   return text;
 }
 
-}  // namespace sbench::reporters::detail
+}  // namespace sbench::reporters

@@ -6,9 +6,9 @@
 #include <limits>
 #include <sstream>
 
-#include "report/html_escape.hpp"
 #include "report/nice_ticks.hpp"
 #include "report/number_format.hpp"
+#include "sbench/reporters/html_escape.hpp"
 
 namespace sbench::reporters::detail {
 namespace {

@@ -15,7 +15,9 @@ namespace {
 
 // "sbnc": tells our stores apart from any other SQLite file.
 constexpr std::int64_t kApplicationId = 0x73626e63;
-constexpr int kSchemaVersion = 1;
+// 2: job_results knows each run by its own key (a carried result's differs).
+// Schema 1 came only from development builds.
+constexpr int kSchemaVersion = 2;
 
 const char* const kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS results(
@@ -107,6 +109,11 @@ void prepare_schema(SqliteDb& db, const std::filesystem::path& file) {
                      "give --store another path");
   }
   const std::int64_t version = query_integer(db, "PRAGMA user_version");
+  if (!empty && version < kSchemaVersion) {
+    throw StoreError(file.string() + ": an older store layout (schema " + std::to_string(version) +
+                     ", this one reads " + std::to_string(kSchemaVersion) +
+                     "); remove it or give --store another path");
+  }
   if (version > kSchemaVersion) {
     throw StoreError(file.string() + ": written by a newer semantic-bench (store schema " +
                      std::to_string(version) + ", this one reads " +
@@ -241,7 +248,9 @@ const std::filesystem::path& ResultStore::file() const {
   return impl_->file;
 }
 
-bool ResultStore::write_failed() const { return impl_->write_failed; }
+bool ResultStore::write_failed() const {
+  return impl_->write_failed;
+}
 
 std::optional<ResultSummary> ResultStore::find(const std::string& key) const {
   std::lock_guard lock(impl_->reader_mutex);

@@ -31,18 +31,12 @@ void print_dry_run(const JobSetup& setup, const RunOptions& options, std::ostrea
   for (const PlannedRun& run : plan.runs) {
     ModelForecast& forecast = forecasts[run.model];
     ++forecast.runs;
+    if (const std::optional<StoredStandIn> stand_in =
+            stored_stand_in(plan, *setup.store, run, options.use_cache, options.incremental)) {
+      ++(stand_in->source == ResultSource::cache ? forecast.hits : forecast.carried);
+      continue;
+    }
     const Scenario& scenario = plan.scenario_of(run);
-    if (options.use_cache && setup.store->find(run.key)) {
-      ++forecast.hits;
-      continue;
-    }
-    if (options.incremental &&
-        setup.store->find_unchanged(scenario.id, plan.model_of(run).config->name,
-                                    static_cast<int>(run.repeat), scenario.template_sha256,
-                                    scenario.sha256)) {
-      ++forecast.carried;
-      continue;
-    }
     forecast.tokens_out += scenario.max_tokens;
     forecast.tokens_in += estimated_tokens(scenario) - scenario.max_tokens;
   }

@@ -62,6 +62,22 @@ void JobSetup::stop_providers() {
   providers.clear();
 }
 
+std::optional<StoredStandIn> stored_stand_in(const RunPlan& plan, const ResultStore& store,
+                                             const PlannedRun& run, bool use_cache,
+                                             bool incremental) {
+  if (use_cache && store.find(run.key))
+    return StoredStandIn{ResultSource::cache, run.key};
+  if (incremental) {
+    const Scenario& scenario = plan.scenario_of(run);
+    if (std::optional<ResultSummary> carried = store.find_unchanged(
+            scenario.id, plan.model_of(run).config->name, static_cast<int>(run.repeat),
+            scenario.template_sha256, scenario.sha256)) {
+      return StoredStandIn{ResultSource::carried, carried->key};
+    }
+  }
+  return std::nullopt;
+}
+
 std::unique_ptr<JobSetup> prepare_job(const SetupRequest& request) {
   auto setup = std::make_unique<JobSetup>();
   setup->config = load_runner_config(request.config);

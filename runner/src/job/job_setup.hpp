@@ -48,6 +48,17 @@ struct SetupRequest {
   IdentitySource identities = IdentitySource::ask;
 };
 
+// A stored result that stands in for a run: under --use-cache one with the
+// run's own key, under --incremental the newest one made from the same
+// template and scenario bytes.
+struct StoredStandIn {
+  ResultSource source = ResultSource::cache;
+  std::string result_key;
+};
+std::optional<StoredStandIn> stored_stand_in(const RunPlan& plan, const ResultStore& store,
+                                             const PlannedRun& run, bool use_cache,
+                                             bool incremental);
+
 // Throws InputError (bad files or flags), StoreError or ProviderError.
 std::unique_ptr<JobSetup> prepare_job(const SetupRequest& request);
 

@@ -104,20 +104,11 @@ int run_job(const RunOptions& options, std::ostream& out, std::ostream& err) {
     const PlannedRun& run = plan.runs[i];
     if (already.count(run.key) != 0)
       continue;
-    if (options.use_cache && store.find(run.key)) {
-      store.count_result(*job_id, run.key, run.key, ResultSource::cache);
+    if (const std::optional<StoredStandIn> stand_in =
+            stored_stand_in(plan, store, run, options.use_cache, options.incremental)) {
+      store.count_result(*job_id, run.key, stand_in->result_key, stand_in->source);
       ++served;
       continue;
-    }
-    if (options.incremental) {
-      const Scenario& scenario = plan.scenario_of(run);
-      if (std::optional<ResultSummary> carried = store.find_unchanged(
-              scenario.id, plan.model_of(run).config->name, static_cast<int>(run.repeat),
-              scenario.template_sha256, scenario.sha256)) {
-        store.count_result(*job_id, run.key, carried->key, ResultSource::carried);
-        ++served;
-        continue;
-      }
     }
     to_run.push_back(i);
   }

@@ -50,13 +50,13 @@ void Progress::start(std::size_t total, std::size_t already_done) {
     printer_ = std::thread([this] { loop(); });
 }
 
-void Progress::ran(const std::string&) {
+void Progress::ran() {
   ++done_;
 }
 void Progress::served_from_store(std::size_t count) {
   from_store_ += count;
 }
-void Progress::failed(const std::string&, const std::string&) {
+void Progress::failed() {
   ++failed_;
 }
 void Progress::throttled() {

@@ -29,9 +29,9 @@ class Progress {
 
   // `already_done` runs were finished by an earlier start of the same job.
   void start(std::size_t total, std::size_t already_done);
-  void ran(const std::string& model);
+  void ran();
   void served_from_store(std::size_t count);
-  void failed(const std::string& model, const std::string& kind);
+  void failed();
   void throttled();
   void note(const std::string& line);
   void finish();

@@ -7,6 +7,9 @@
 #include <sstream>
 
 #include "cache/result_store.hpp"
+#include "sbench/reporters/atomic_file.hpp"
+#include "sbench/reporters/html_escape.hpp"
+#include "sbench/reporters/markdown_table.hpp"
 #include "sbench/stats/summary.hpp"
 
 namespace sbench::runner {
@@ -44,29 +47,6 @@ std::string fixed(double value, int digits = 1) {
   std::ostringstream text;
   text << std::fixed << std::setprecision(digits) << value;
   return text.str();
-}
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // The report's tables, as rows of cells, written once as Markdown and once
@@ -155,16 +135,6 @@ std::vector<Table> report_tables(const nlohmann::json& results) {
   return tables;
 }
 
-std::string markdown_cell(std::string text) {
-  for (std::size_t at = 0; (at = text.find('|', at)) != std::string::npos; at += 2)
-    text.replace(at, 1, "\\|");
-  for (char& c : text) {
-    if (c == '\n')
-      c = ' ';
-  }
-  return text;
-}
-
 void write_markdown(const std::vector<Table>& tables, const nlohmann::json& results,
                     std::ostream& out) {
   out << "# sbench run\n\nJobs: ";
@@ -172,19 +142,10 @@ void write_markdown(const std::vector<Table>& tables, const nlohmann::json& resu
     out << "`" << job.get<std::string>() << "` ";
   out << "\n";
   for (const Table& table : tables) {
-    out << "\n## " << table.title << "\n\n|";
-    for (const std::string& cell : table.header)
-      out << " " << markdown_cell(cell) << " |";
-    out << "\n|";
-    for (std::size_t i = 0; i < table.header.size(); ++i)
-      out << " --- |";
-    out << "\n";
-    for (const auto& row : table.rows) {
-      out << "|";
-      for (const std::string& cell : row)
-        out << " " << markdown_cell(cell) << " |";
-      out << "\n";
-    }
+    reporters::MarkdownTable markdown(table.header);
+    for (const auto& row : table.rows)
+      markdown.add_row(row);
+    out << "\n## " << reporters::escape_markdown_cell(table.title) << "\n\n" << markdown.render();
   }
 }
 
@@ -198,36 +159,22 @@ void write_html(const std::vector<Table>& tables, const nlohmann::json& results,
          "th{background:#f3f3f3}td{font-variant-numeric:tabular-nums}"
          "</style></head><body>\n<h1>sbench run</h1>\n<p>Jobs:";
   for (const nlohmann::json& job : results["jobs"])
-    out << " <code>" << html_escape(job.get<std::string>()) << "</code>";
+    out << " <code>" << reporters::escape_html(job.get<std::string>()) << "</code>";
   out << "</p>\n";
   for (const Table& table : tables) {
-    out << "<h2>" << html_escape(table.title) << "</h2>\n<table><tr>";
+    out << "<h2>" << reporters::escape_html(table.title) << "</h2>\n<table><tr>";
     for (const std::string& cell : table.header)
-      out << "<th>" << html_escape(cell) << "</th>";
+      out << "<th>" << reporters::escape_html(cell) << "</th>";
     out << "</tr>\n";
     for (const auto& row : table.rows) {
       out << "<tr>";
       for (const std::string& cell : row)
-        out << "<td>" << html_escape(cell) << "</td>";
+        out << "<td>" << reporters::escape_html(cell) << "</td>";
       out << "</tr>\n";
     }
     out << "</table>\n";
   }
   out << "</body></html>\n";
-}
-
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  if (path.has_parent_path())
-    std::filesystem::create_directories(path.parent_path());
-  const std::filesystem::path partial = path.string() + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out)
-      throw std::runtime_error(path.string() + ": cannot write (disk full?)");
-  }
-  std::filesystem::rename(partial, path);
 }
 
 }  // namespace
@@ -400,9 +347,9 @@ std::vector<std::filesystem::path> write_run_reports(const nlohmann::json& resul
   md_path.replace_extension(".md");
   std::filesystem::path html_path = output;
   html_path.replace_extension(".html");
-  write_file(output, json_text(results, 2) + "\n");
-  write_file(md_path, markdown.str());
-  write_file(html_path, html.str());
+  reporters::write_file_atomically(output, json_text(results, 2) + "\n");
+  reporters::write_file_atomically(md_path, markdown.str());
+  reporters::write_file_atomically(html_path, html.str());
   return {output, md_path, html_path};
 }
 

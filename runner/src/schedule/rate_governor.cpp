@@ -84,7 +84,6 @@ RateGovernor::RateGovernor(const ProviderLimits& limits, Clock::time_point now, 
     requests_ = TokenBucket(limits.rpm, limits.burst_seconds, now);
   if (limits.tpm > 0)
     tokens_ = TokenBucket(limits.tpm, limits.burst_seconds, now);
-  backoff_counted_until_ = now;
   last_recorded_window_ = static_cast<std::size_t>(window_);
 }
 
@@ -169,8 +168,8 @@ void RateGovernor::pause_for(std::chrono::milliseconds wait, Clock::time_point n
   const Clock::time_point until = now + wait;
   if (until <= paused_until_)
     return;
-  backoff_total_ += until - std::max(now, std::max(paused_until_, backoff_counted_until_));
-  backoff_counted_until_ = until;
+  // Overlapping pauses count once.
+  backoff_total_ += until - std::max(now, paused_until_);
   paused_until_ = until;
   record("pause", why + " for " + ms_text(wait));
 }
@@ -213,8 +212,8 @@ bool RateGovernor::exhausted(TokenBucket& bucket, std::optional<double> remainin
 
 RateGovernor::Clock::duration RateGovernor::backoff_time(Clock::time_point now) const {
   // A pause still running counts only up to now.
-  if (backoff_counted_until_ > now)
-    return backoff_total_ - (backoff_counted_until_ - now);
+  if (paused_until_ > now)
+    return backoff_total_ - (paused_until_ - now);
   return backoff_total_;
 }
 

@@ -108,8 +108,7 @@ class RateGovernor {
   // Throttles of requests sent before the last decrease belong to its
   // episode and must not halve the window again.
   Clock::time_point last_decrease_{};
-  Clock::duration backoff_total_{};
-  Clock::time_point backoff_counted_until_{};
+  Clock::duration backoff_total_{};  // counted to paused_until_, which may be ahead
   Clock::duration serving_total_{};
   Clock::time_point serving_since_{};
   std::size_t last_recorded_window_ = 0;

@@ -32,6 +32,16 @@ struct Completed {
   ProviderReply reply;
 };
 
+// What a run that was never sent fails with, once its provider or model is
+// given up.
+ProviderReply not_attempted(const std::string& why) {
+  ProviderReply reply;
+  reply.failure = FailureClass::fatal;
+  reply.error_kind = "not_attempted";
+  reply.message = why;
+  return reply;
+}
+
 struct DelayedRun {
   Clock::time_point not_before;
   std::size_t run = 0;
@@ -122,7 +132,7 @@ struct Scheduler::Impl {
     record_attempt(index, reply, true);
     ++outcome.failed;
     --outstanding;
-    progress.failed(plan.model_of(plan.runs[index]).config->name, reply.error_kind);
+    progress.failed();
   }
 
   void fail_provider(std::size_t provider, const std::string& why) {
@@ -132,10 +142,7 @@ struct Scheduler::Impl {
     queue.fatal = why;
     store.put_limit_event({job_id, plan.config->providers[provider].name, unix_ms_now(),
                            "quota_exhausted", queue.governor->window(), why});
-    ProviderReply skipped;
-    skipped.failure = FailureClass::fatal;
-    skipped.error_kind = "not_attempted";
-    skipped.message = why;
+    const ProviderReply skipped = not_attempted(why);
     std::size_t count = 0;
     for (; !queue.fresh.empty(); queue.fresh.pop_front(), ++count)
       give_up(queue.fresh.front(), skipped);
@@ -151,10 +158,7 @@ struct Scheduler::Impl {
   void fail_model(std::uint32_t model, const std::string& why) {
     const std::size_t provider = plan.models[model].provider;
     ProviderQueue& queue = queues[provider];
-    ProviderReply skipped;
-    skipped.failure = FailureClass::fatal;
-    skipped.error_kind = "not_attempted";
-    skipped.message = why;
+    const ProviderReply skipped = not_attempted(why);
     std::deque<std::size_t> kept;
     std::size_t count = 0;
     for (std::size_t index : queue.fresh) {
@@ -193,8 +197,7 @@ struct Scheduler::Impl {
     ++outcome.succeeded;
     --outstanding;
     // A run counts as done only once its row is on disk.
-    store.put_result(job_id, std::move(result), ResultSource::ran,
-                     [this, model = plan.model_of(run).config->name] { progress.ran(model); });
+    store.put_result(job_id, std::move(result), ResultSource::ran, [this] { progress.ran(); });
   }
 
   std::chrono::milliseconds backoff(int attempt) {

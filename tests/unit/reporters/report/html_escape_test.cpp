@@ -1,8 +1,8 @@
-#include "report/html_escape.hpp"
+#include "sbench/reporters/html_escape.hpp"
 
 #include <gtest/gtest.h>
 
-namespace sbench::reporters::detail {
+namespace sbench::reporters {
 namespace {
 
 TEST(EscapeHtml, ReplacesEveryCharacterWithMeaningInHtml) {
@@ -16,4 +16,4 @@ TEST(EscapeHtml, LeavesOtherTextAlone) {
 }
 
 }  // namespace
-}  // namespace sbench::reporters::detail
+}  // namespace sbench::reporters

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sbench::reporters::detail {
+namespace sbench::reporters {
 
 // Text safe inside a Markdown table cell: no column breaks, no line breaks,
 // no raw HTML ("<" is enough to stop a tag; ">=" stays readable).
@@ -21,4 +21,4 @@ class MarkdownTable {
   std::vector<std::vector<std::string>> rows_;  // the first is the header
 };
 
-}  // namespace sbench::reporters::detail
+}  // namespace sbench::reporters
