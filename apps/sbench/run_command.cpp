@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "command.hpp"
+#include "load_options.hpp"
 #include "sbench/runner/runner.hpp"
 
 namespace sbench::cli {
@@ -29,20 +30,8 @@ struct RunFlags {
   sbench::runner::RunOptions run;
   bool explain = false;
   bool offline = false;
-  std::string progress = "auto";
-  double progress_interval_s = 10;
+  LoadFlags display;  // only its progress flags
 };
-
-sbench::runner::ProgressDisplay progress_display(const std::string& name) {
-  using sbench::runner::ProgressDisplay;
-  if (name == "bar")
-    return ProgressDisplay::bar;
-  if (name == "lines")
-    return ProgressDisplay::lines;
-  if (name == "quiet")
-    return ProgressDisplay::quiet;
-  return ProgressDisplay::automatic;
-}
 
 void install_merge(CLI::App& run) {
   CLI::App* merge = run.add_subcommand(
@@ -91,22 +80,14 @@ const RegisterCommand registered([](CLI::App& app) {
   command->add_option("--scenario", run.scenarios, "Only scenario ids matching this glob");
   command->add_option("--store", run.store, "The result store instead of the runner file's");
   command->add_option("-o,--output", run.output, "run_results.json instead of the runner file's");
-  command->add_option("--progress", flags->progress, "auto, bar, lines or quiet")
-      ->check(CLI::IsMember({"auto", "bar", "lines", "quiet"}))
-      ->capture_default_str();
-  command
-      ->add_option("--progress-interval", flags->progress_interval_s,
-                   "Seconds between progress lines when not on a terminal")
-      ->check(CLI::Range(0.1, 86'400.0))
-      ->capture_default_str();
+  flags->display.add_progress(*command);
   install_merge(*command);
   command->callback([command, flags] {
     if (!command->get_subcommands().empty())
       return;
     sbench::runner::RunOptions& options = flags->run;
-    options.progress = progress_display(flags->progress);
-    options.progress_interval =
-        std::chrono::milliseconds(static_cast<long long>(flags->progress_interval_s * 1000));
+    options.progress = flags->display.display();
+    options.progress_interval = flags->display.interval();
     if (flags->explain) {
       const sbench::runner::ExplainOptions explain{
           options.config, options.models, options.scenarios, options.store, flags->offline};

@@ -88,12 +88,14 @@ void read_messages(const nlohmann::json& request, CompletionRequest& parsed) {
 CompletionRequest read_request(Endpoint endpoint, const nlohmann::json& request) {
   if (!request.is_object())
     throw InvalidRequest("the request body must be a JSON object", "invalid_type");
-  if (wants_stream(request))
-    throw InvalidRequest(
-        "stream: true is not supported: sbench-provider-double answers non-streaming requests "
-        "only",
-        "unsupported_value");
   CompletionRequest parsed;
+  parsed.stream = wants_stream(request);
+  if (const nlohmann::json* options = find(request, "stream_options"); options != nullptr) {
+    if (!options->is_object())
+      throw InvalidRequest("stream_options must be an object", "invalid_type");
+    const nlohmann::json* usage = find(*options, "include_usage");
+    parsed.include_usage = usage != nullptr && usage->is_boolean() && usage->get<bool>();
+  }
   parsed.model = required_string(request, "model", "a model parameter");
   parsed.max_tokens = read_max_tokens(request);
   if (endpoint == Endpoint::kChatCompletions) {
@@ -175,6 +177,52 @@ nlohmann::json completion_body(Endpoint endpoint, std::int64_t id, std::int64_t 
 
 std::int64_t count_tokens(std::size_t bytes) {
   return static_cast<std::int64_t>((bytes + kBytesPerToken - 1) / kBytesPerToken);
+}
+
+}  // namespace sbench::provider_double
+
+namespace sbench::provider_double {
+
+Reply stream_reply(Endpoint endpoint, const nlohmann::json& body,
+                   const CompletionRequest& request) {
+  const bool chat = endpoint == Endpoint::kChatCompletions;
+  const std::string& text =
+      chat ? body["choices"][0]["message"]["content"].get_ref<const std::string&>()
+           : body["choices"][0]["text"].get_ref<const std::string&>();
+  nlohmann::json chunk = {{"id", body["id"]},
+                          {"object", chat ? "chat.completion.chunk" : "text_completion"},
+                          {"created", body["created"]},
+                          {"model", body["model"]}};
+  std::string events;
+  auto emit = [&](nlohmann::json choice, bool with_usage) {
+    nlohmann::json event = chunk;
+    event["choices"] = choice.is_null() ? nlohmann::json::array() : nlohmann::json::array({choice});
+    if (with_usage)
+      event["usage"] = body["usage"];
+    events += "data: " + dump_json(event) + "\n\n";
+  };
+  // One piece per token of the double's counting rule, never inside a UTF-8 character.
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = std::min(text.size(), at + kBytesPerToken);
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+      ++end;
+    const std::string piece = text.substr(at, end - at);
+    emit(chat ? nlohmann::json{{"index", 0},
+                               {"delta", {{"content", piece}}},
+                               {"finish_reason", nullptr}}
+              : nlohmann::json{{"index", 0}, {"text", piece}, {"finish_reason", nullptr}},
+         false);
+    at = end;
+  }
+  emit(chat ? nlohmann::json{{"index", 0},
+                             {"delta", nlohmann::json::object()},
+                             {"finish_reason", "stop"}}
+            : nlohmann::json{{"index", 0}, {"text", ""}, {"finish_reason", "stop"}},
+       false);
+  if (request.include_usage)
+    emit(nullptr, true);
+  events += "data: [DONE]\n\n";
+  return Reply{200, {{"Content-Type", "text/event-stream"}}, std::move(events)};
 }
 
 }  // namespace sbench::provider_double

@@ -37,6 +37,8 @@ struct CompletionRequest {
   std::int64_t prompt_tokens = 0;
   std::string echoed;  // the last user message, or the prompt
   std::int64_t max_tokens = 0;
+  bool stream = false;         // answer as server-sent events
+  bool include_usage = false;  // stream_options.include_usage: a last chunk with the usage
 };
 
 // The request, or the 400 saying why the body is not one.
@@ -53,6 +55,10 @@ Completion complete(const CompletionRequest& request);
 
 nlohmann::json completion_body(Endpoint endpoint, std::int64_t id, std::int64_t created,
                                const CompletionRequest& request, const Completion& completion);
+
+// `body` (a completion_body) as an OpenAI event stream: a chunk per token,
+// a last chunk with the finish reason, the usage if asked, then [DONE].
+Reply stream_reply(Endpoint endpoint, const nlohmann::json& body, const CompletionRequest& request);
 
 // A rough but fixed rule (4 bytes a token), enough to charge token limits.
 std::int64_t count_tokens(std::size_t bytes);

@@ -144,8 +144,9 @@ Decision SimulatedProvider::answer(Endpoint endpoint, const CompletionRequest& r
     return decision;
   }
   quota_.use();
-  decision.reply =
-      json_reply(200, completion_body(endpoint, next_id_++, unix_now(), request, completion));
+  const nlohmann::json body =
+      completion_body(endpoint, next_id_++, unix_now(), request, completion);
+  decision.reply = request.stream ? stream_reply(endpoint, body, request) : json_reply(200, body);
   decision.usage = Usage{request.model, request.prompt_tokens, completion.completion_tokens};
   return decision;
 }

@@ -10,7 +10,8 @@
 #include "report/number_format.hpp"
 #include "sbench/reporters/html_escape.hpp"
 
-namespace sbench::reporters::detail {
+namespace sbench::reporters {
+namespace detail {
 namespace {
 
 constexpr double kWidth = 640;
@@ -111,7 +112,10 @@ double LinearScale::operator()(double value) const {
   return range_low + (value - domain_low) / span * (range_high - range_low);
 }
 
+}  // namespace detail
+
 std::string render_line_chart(const LineChart& chart) {
+  using namespace detail;
   Extent x_extent;
   Extent y_extent;
   for (const ChartSeries& series : chart.series) {
@@ -139,4 +143,4 @@ std::string render_line_chart(const LineChart& chart) {
   return svg.str();
 }
 
-}  // namespace sbench::reporters::detail
+}  // namespace sbench::reporters

@@ -1,25 +1,12 @@
 #pragma once
 
-#include <string>
-#include <utility>
-#include <vector>
+#include "sbench/reporters/line_chart.hpp"
 
 namespace sbench::reporters::detail {
 
-struct ChartSeries {
-  std::string name;
-  std::vector<std::pair<double, double>> points;  // (x, y), any order
-};
-
-// A line chart with markers: one line per series, ticks at round numbers,
-// axis titles carrying the units, a legend when there are several series.
-struct LineChart {
-  std::string title;
-  std::string x_label;
-  std::string y_label;
-  std::vector<ChartSeries> series;
-  bool y_from_zero = true;  // rates, times and sizes read wrong on a cut axis
-};
+using reporters::ChartSeries;
+using reporters::LineChart;
+using reporters::render_line_chart;
 
 // Maps a data interval onto a pixel interval; range_low > range_high flips
 // the direction (SVG's y grows downwards).
@@ -31,9 +18,5 @@ struct LinearScale {
 
   double operator()(double value) const;
 };
-
-// An inline <svg> element (no namespace URL, no external references). A chart
-// without any point renders its title over a "no data" placeholder.
-std::string render_line_chart(const LineChart& chart);
 
 }  // namespace sbench::reporters::detail

@@ -1,6 +1,5 @@
 // `sbench run`: prepare, serve what the store already has, schedule the
 // rest, report.
-#include <csignal>
 #include <iostream>
 #include <set>
 
@@ -8,6 +7,7 @@
 #include "job/command_errors.hpp"
 #include "job/dry_run.hpp"
 #include "job/job_setup.hpp"
+#include "job/stop_on_signals.hpp"
 #include "report/progress.hpp"
 #include "report/run_report.hpp"
 #include "sbench/exit_codes.hpp"
@@ -17,38 +17,6 @@
 
 namespace sbench::runner {
 namespace {
-
-constexpr int kExitInterrupted = 130;
-
-std::atomic<bool> g_stop_requested{false};
-
-void request_stop(int) {
-  g_stop_requested = true;
-}
-
-// SIGINT/SIGTERM stop dispatching; what finished is already committed, and
-// the next start of the same job picks up the rest.
-class StopOnSignals {
- public:
-  StopOnSignals() {
-    g_stop_requested = false;
-    struct sigaction action {};
-    action.sa_handler = request_stop;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~StopOnSignals() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopOnSignals(const StopOnSignals&) = delete;
-  StopOnSignals& operator=(const StopOnSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 std::string new_job_id(const std::string& plan_sha256) {
   return plan_sha256.substr(0, 12) + "-" + std::to_string(unix_ms_now());
@@ -125,7 +93,7 @@ int run_job(const RunOptions& options, std::ostream& out, std::ostream& err) {
     progress.served_from_store(served);
     Scheduler scheduler(plan, setup->providers, store, *job_id, progress);
     try {
-      outcome = scheduler.run(to_run, g_stop_requested);
+      outcome = scheduler.run(to_run, signals.stop_requested());
     } catch (...) {
       // Nothing may call into the scheduler once it is gone; what was
       // committed stays, and the next start resumes the job.

@@ -6,6 +6,7 @@
 
 #include "cache/sha256.hpp"
 #include "config/runner_config.hpp"
+#include "providers/base_url.hpp"
 #include "providers/command_provider.hpp"
 #include "providers/provider.hpp"
 #include "sbench/http/client.hpp"
@@ -13,34 +14,6 @@
 
 namespace sbench::runner {
 namespace {
-
-struct BaseUrl {
-  http::Endpoint endpoint;
-  std::string prefix;  // a path the server is mounted under, e.g. /api
-};
-
-BaseUrl parse_base_url(const std::string& url, const std::string& provider) {
-  std::string rest = url.substr(std::string("http://").size());
-  BaseUrl parsed;
-  if (const auto slash = rest.find('/'); slash != std::string::npos) {
-    parsed.prefix = rest.substr(slash);
-    rest = rest.substr(0, slash);
-  }
-  const auto colon = rest.rfind(':');
-  parsed.endpoint.host = colon == std::string::npos ? rest : rest.substr(0, colon);
-  int port = 80;
-  if (colon != std::string::npos) {
-    char* end = nullptr;
-    const long value = std::strtol(rest.c_str() + colon + 1, &end, 10);
-    if (*end != '\0' || value < 1 || value > 65535)
-      throw ProviderError("provider " + provider + ": bad port in base_url " + url);
-    port = static_cast<int>(value);
-  }
-  if (parsed.endpoint.host == "localhost")
-    parsed.endpoint.host = "127.0.0.1";
-  parsed.endpoint.port = static_cast<std::uint16_t>(port);
-  return parsed;
-}
 
 std::optional<double> header_number(const http::Response& response, std::string_view name) {
   const std::string* value = response.header(name);
@@ -132,7 +105,9 @@ bool is_ollama_top_level(const std::string& name) {
 class HttpProvider : public Provider {
  public:
   HttpProvider(const ProviderConfig& config, http::Client& client)
-      : config_(config), client_(client), url_(parse_base_url(config.base_url, config.name)) {
+      : config_(config),
+        client_(client),
+        url_(parse_base_url(config.base_url, "provider " + config.name)) {
     if (!config.api_key_env.empty()) {
       const char* key = std::getenv(config.api_key_env.c_str());
       if (key == nullptr || *key == '\0') {

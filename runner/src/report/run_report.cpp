@@ -7,9 +7,8 @@
 #include <sstream>
 
 #include "cache/result_store.hpp"
+#include "report/report_page.hpp"
 #include "sbench/reporters/atomic_file.hpp"
-#include "sbench/reporters/html_escape.hpp"
-#include "sbench/reporters/markdown_table.hpp"
 #include "sbench/stats/summary.hpp"
 
 namespace sbench::runner {
@@ -43,24 +42,10 @@ nlohmann::json errors_json(const std::map<std::string, std::size_t>& errors) {
   return out;
 }
 
-std::string fixed(double value, int digits = 1) {
-  std::ostringstream text;
-  text << std::fixed << std::setprecision(digits) << value;
-  return text.str();
-}
-
-// The report's tables, as rows of cells, written once as Markdown and once
-// as HTML.
-struct Table {
-  std::string title;
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
-
-std::vector<Table> report_tables(const nlohmann::json& results) {
-  std::vector<Table> tables;
+std::vector<ReportTable> report_tables(const nlohmann::json& results) {
+  std::vector<ReportTable> tables;
   const nlohmann::json& totals = results["totals"];
-  Table summary{"Summary", {"measure", "value"}, {}};
+  ReportTable summary{"Summary", {"measure", "value"}, {}};
   auto add = [&](const std::string& name, const nlohmann::json& value) {
     summary.rows.push_back(
         {name, value.is_number_float() ? fixed(value.get<double>(), 2) : value.dump()});
@@ -74,7 +59,7 @@ std::vector<Table> report_tables(const nlohmann::json& results) {
   }
   tables.push_back(summary);
 
-  Table models{
+  ReportTable models{
       "Models",
       {"model", "ran", "cache", "carried", "failed", "avg ms", "p50 ms", "p95 ms", "p99 ms",
        "tokens in", "tokens out", "429/503", "retries", "checks ok/failed", "errors"},
@@ -95,7 +80,7 @@ std::vector<Table> report_tables(const nlohmann::json& results) {
   }
   tables.push_back(models);
 
-  Table providers{
+  ReportTable providers{
       "Providers", {"provider", "serving s", "back-off s", "final window", "peak in flight"}, {}};
   for (const nlohmann::json& provider : results["providers"]) {
     providers.rows.push_back(
@@ -109,7 +94,7 @@ std::vector<Table> report_tables(const nlohmann::json& results) {
   std::vector<std::string> model_names;
   for (const nlohmann::json& model : results["models"])
     model_names.push_back(model["name"].get<std::string>());
-  Table checks{"Checks (passed/failed/errored per scenario and model)", {"scenario"}, {}};
+  ReportTable checks{"Checks (passed/failed/errored per scenario and model)", {"scenario"}, {}};
   checks.header.insert(checks.header.end(), model_names.begin(), model_names.end());
   for (const nlohmann::json& scenario : results["checks"]) {
     std::vector<std::string> row{scenario["scenario"].get<std::string>()};
@@ -123,7 +108,7 @@ std::vector<Table> report_tables(const nlohmann::json& results) {
   }
   tables.push_back(checks);
 
-  Table failures{"Failures (final)", {"scenario", "model", "repeat", "kind", "message"}, {}};
+  ReportTable failures{"Failures (final)", {"scenario", "model", "repeat", "kind", "message"}, {}};
   for (const nlohmann::json& failure : results["failures"]) {
     failures.rows.push_back({failure["scenario"].get<std::string>(),
                              failure["model"].get<std::string>(), failure["repeat"].dump(),
@@ -133,48 +118,6 @@ std::vector<Table> report_tables(const nlohmann::json& results) {
   if (!failures.rows.empty())
     tables.push_back(failures);
   return tables;
-}
-
-void write_markdown(const std::vector<Table>& tables, const nlohmann::json& results,
-                    std::ostream& out) {
-  out << "# sbench run\n\nJobs: ";
-  for (const nlohmann::json& job : results["jobs"])
-    out << "`" << job.get<std::string>() << "` ";
-  out << "\n";
-  for (const Table& table : tables) {
-    reporters::MarkdownTable markdown(table.header);
-    for (const auto& row : table.rows)
-      markdown.add_row(row);
-    out << "\n## " << reporters::escape_markdown_cell(table.title) << "\n\n" << markdown.render();
-  }
-}
-
-void write_html(const std::vector<Table>& tables, const nlohmann::json& results,
-                std::ostream& out) {
-  out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-         "<title>sbench run</title><style>"
-         "body{font:14px system-ui,sans-serif;margin:2em;color:#222}"
-         "table{border-collapse:collapse;margin-bottom:2em}"
-         "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-         "th{background:#f3f3f3}td{font-variant-numeric:tabular-nums}"
-         "</style></head><body>\n<h1>sbench run</h1>\n<p>Jobs:";
-  for (const nlohmann::json& job : results["jobs"])
-    out << " <code>" << reporters::escape_html(job.get<std::string>()) << "</code>";
-  out << "</p>\n";
-  for (const Table& table : tables) {
-    out << "<h2>" << reporters::escape_html(table.title) << "</h2>\n<table><tr>";
-    for (const std::string& cell : table.header)
-      out << "<th>" << reporters::escape_html(cell) << "</th>";
-    out << "</tr>\n";
-    for (const auto& row : table.rows) {
-      out << "<tr>";
-      for (const std::string& cell : row)
-        out << "<td>" << reporters::escape_html(cell) << "</td>";
-      out << "</tr>\n";
-    }
-    out << "</table>\n";
-  }
-  out << "</body></html>\n";
 }
 
 }  // namespace
@@ -338,18 +281,23 @@ nlohmann::json build_run_results(const ResultStore& store, const std::vector<std
 
 std::vector<std::filesystem::path> write_run_reports(const nlohmann::json& results,
                                                      const std::filesystem::path& output) {
-  const std::vector<Table> tables = report_tables(results);
-  std::ostringstream markdown;
-  write_markdown(tables, results, markdown);
-  std::ostringstream html;
-  write_html(tables, results, html);
+  ReportPage page("sbench run");
+  std::string jobs = "Jobs:";
+  for (const nlohmann::json& job : results["jobs"])
+    jobs += " " + job.get<std::string>();
+  page.paragraph(jobs);
+  for (ReportTable& table : report_tables(results)) {
+    std::string title = std::move(table.title);
+    page.heading(title);
+    page.table(std::move(table));
+  }
   std::filesystem::path md_path = output;
   md_path.replace_extension(".md");
   std::filesystem::path html_path = output;
   html_path.replace_extension(".html");
   reporters::write_file_atomically(output, json_text(results, 2) + "\n");
-  reporters::write_file_atomically(md_path, markdown.str());
-  reporters::write_file_atomically(html_path, html.str());
+  reporters::write_file_atomically(md_path, page.markdown());
+  reporters::write_file_atomically(html_path, page.html());
   return {output, md_path, html_path};
 }
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <set>
 
-#include "runner_test_support.hpp"
+#include "integration/runner/runner_test_support.hpp"
 
 namespace sbench::testing {
 namespace {

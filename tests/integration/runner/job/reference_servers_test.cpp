@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "runner_test_support.hpp"
+#include "integration/runner/runner_test_support.hpp"
 
 namespace sbench::testing {
 namespace {
