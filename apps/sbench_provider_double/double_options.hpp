@@ -29,6 +29,10 @@ struct DoubleOptions {
   double burst_seconds = 1.0;
   std::int64_t daily_quota = 0;
   std::int64_t max_concurrency = 0;
+  // Answers worked on at once, like a local server's parallel sequences
+  // (OLLAMA_NUM_PARALLEL, llama.cpp -np): later requests wait for a slot
+  // instead of getting a 429. 0 = no limit.
+  std::int64_t slots = 0;
 
   double error_rate = 0.0;
   double reset_rate = 0.0;

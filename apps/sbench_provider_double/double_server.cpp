@@ -12,6 +12,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 // clang-format on
 
@@ -19,6 +20,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <csignal>
+#include <deque>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -92,10 +94,71 @@ class InFlight {
   SimulatedProvider* provider_;
 };
 
+// The double's parallel sequences: a request holds a slot from before its
+// latency until its answer is written, and one arriving when all are taken
+// waits for the first to free, in order. One thread runs every connection,
+// so the counter needs no lock.
+class Slots {
+ public:
+  explicit Slots(std::int64_t count) : free_(count), limited_(count > 0) {}
+
+  asio::awaitable<void> acquire() {
+    if (!limited_)
+      co_return;
+    while (free_ == 0) {
+      asio::steady_timer wake(co_await asio::this_coro::executor,
+                              asio::steady_timer::time_point::max());
+      waiters_.push_back(&wake);
+      // A waiter whose connection is torn down (the double stopping) must not
+      // stay in the queue for release() to reach.
+      struct Leave {
+        std::deque<asio::steady_timer*>& waiters;
+        asio::steady_timer* wake;
+        ~Leave() { std::erase(waiters, wake); }
+      } leave{waiters_, &wake};
+      beast::error_code ignored;
+      co_await wake.async_wait(asio::redirect_error(use_awaitable, ignored));
+    }
+    --free_;
+  }
+
+  void release() {
+    if (!limited_)
+      return;
+    ++free_;
+    if (!waiters_.empty()) {
+      waiters_.front()->cancel();
+      waiters_.pop_front();
+    }
+  }
+
+ private:
+  std::int64_t free_;
+  bool limited_;
+  std::deque<asio::steady_timer*> waiters_;
+};
+
+class HeldSlot {
+ public:
+  explicit HeldSlot(Slots& slots) : slots_(&slots) {}
+  ~HeldSlot() { end(); }
+  HeldSlot(const HeldSlot&) = delete;
+  HeldSlot& operator=(const HeldSlot&) = delete;
+
+  void end() {
+    if (slots_ != nullptr)
+      slots_->release();
+    slots_ = nullptr;
+  }
+
+ private:
+  Slots* slots_;
+};
+
 class Connection {
  public:
-  Connection(tcp::socket socket, SimulatedProvider& provider)
-      : stream_(std::move(socket)), provider_(provider) {}
+  Connection(tcp::socket socket, SimulatedProvider& provider, Slots& slots)
+      : stream_(std::move(socket)), provider_(provider), slots_(slots) {}
 
   asio::awaitable<void> serve() {
     for (;;) {
@@ -143,6 +206,8 @@ class Connection {
       co_await write(std::move(reply), keep_alive);
       co_return keep_alive;
     }
+    co_await slots_.acquire();
+    HeldSlot slot(slots_);
     Decision decision = provider_.decide(*endpoint, request.body());
     if (decision.latency > Clock::duration::zero()) {
       asio::steady_timer latency(stream_.get_executor(), decision.latency);
@@ -164,6 +229,7 @@ class Connection {
     // Before the write: once the client has the answer it may send its next
     // request, which must not find this one still counted.
     in_flight.end();
+    slot.end();
     co_await write(std::move(decision.reply), keep_alive);
     co_return keep_alive;
   }
@@ -228,10 +294,12 @@ class Connection {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   SimulatedProvider& provider_;
+  Slots& slots_;
 };
 
-asio::awaitable<void> serve_connection(tcp::socket socket, SimulatedProvider& provider) {
-  Connection connection(std::move(socket), provider);
+asio::awaitable<void> serve_connection(tcp::socket socket, SimulatedProvider& provider,
+                                       Slots& slots) {
+  Connection connection(std::move(socket), provider, slots);
   try {
     co_await connection.serve();
   } catch (const boost::system::system_error&) {
@@ -246,7 +314,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, SimulatedProvider& pr
 
 struct DoubleServer::Impl {
   explicit Impl(const DoubleOptions& options)
-      : provider(options), acceptor(io), signals(io, SIGINT, SIGTERM) {
+      : provider(options), slots(options.slots), acceptor(io), signals(io, SIGINT, SIGTERM) {
     listen(options.host, options.port);
   }
 
@@ -279,7 +347,7 @@ struct DoubleServer::Impl {
       beast::error_code ignored;
       // An answer held back by Nagle would add latency the double did not choose.
       socket.set_option(tcp::no_delay(true), ignored);
-      asio::co_spawn(io, serve_connection(std::move(socket), provider), asio::detached);
+      asio::co_spawn(io, serve_connection(std::move(socket), provider, slots), asio::detached);
     }
   }
 
@@ -298,6 +366,7 @@ struct DoubleServer::Impl {
   }
 
   SimulatedProvider provider;
+  Slots slots;
   // Declared after the provider: destroying the io_context destroys the
   // connections' coroutines, whose in-flight counts still reach it.
   asio::io_context io{1};

@@ -134,6 +134,12 @@ void add_flags(CLI::App& app, DoubleOptions& o, std::string& latency_dist) {
       ->check(non_negative())
       ->capture_default_str();
 
+  app.add_option("--slots", o.slots,
+                 "Requests worked on at once, like a local server's parallel sequences; later "
+                 "ones wait for a slot (their latency starts when they get one); 0 = no limit")
+      ->check(non_negative())
+      ->capture_default_str();
+
   app.add_option("--error-rate", o.error_rate,
                  "Probability that a request within the limits gets a 500 after its latency")
       ->check(probability())

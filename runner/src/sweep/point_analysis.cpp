@@ -269,10 +269,18 @@ std::vector<RatePoint> rate_timeline(std::span<const UnitEvent> events, double d
 // serves one request at a time never overlaps two, whatever the client's
 // worker count and however long its prefill; a server batching P sequences
 // overlaps about P. Closed-loop rates and latencies cannot tell the two apart
-// once every level is past the server's limit, this can.
+// once every level is past the server's limit, this can. It needs answers
+// that arrive piece by piece: when the spans cover less than a fifth of the
+// run (a server or proxy that buffers the stream and sends it in one go),
+// they say nothing, and the result is 0.
 double streaming_concurrency(std::span<const RequestRecord> records) {
+  constexpr double kLeastStreamingShare = 0.2;
   std::vector<std::pair<LoadClock::time_point, int>> changes;
+  LoadClock::time_point first = LoadClock::time_point::max();
+  LoadClock::time_point last = LoadClock::time_point::min();
   for (const RequestRecord& record : records) {
+    first = std::min(first, record.scheduled);
+    last = std::max(last, record.done);
     if (record.ok() && record.token_times.size() > 1) {
       changes.emplace_back(record.token_times.front(), +1);
       changes.emplace_back(record.done, -1);
@@ -291,7 +299,9 @@ double streaming_concurrency(std::span<const RequestRecord> records) {
     }
     active += changes[i].second;
   }
-  return busy > 0 ? weighted / busy : 0.0;
+  if (changes.empty() || busy < kLeastStreamingShare * seconds_between(first, last))
+    return 0.0;
+  return weighted / busy;
 }
 
 SustainedRate sustained_rate_of_events(std::span<const RequestRecord> records,

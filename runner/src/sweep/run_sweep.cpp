@@ -156,6 +156,14 @@ class Sweep {
       PointSpec spec = closed_point(*workers, options_.max_requests_per_level);
       spec.config["adaptive"] = {{"min_requests", options_.min_requests_per_level},
                                  {"precision", options_.precision}};
+      // A level whose interval lies wholly below the best level so far is not
+      // the best: it stops there, which saves most of the requests of the
+      // levels past the knee. Part of the key, as it changes the measurement.
+      double best = 0;
+      for (const WorkerLevel& measured : search.levels())
+        best = recommendable(measured) ? std::max(best, measured.rate) : best;
+      if (best > 0)
+        spec.config["adaptive"]["settled_below"] = best;
       spec.label = "level " + std::to_string(++level) + " (" + spec.label + ", until ±" +
                    rate_text(options_.precision * 100) + "%)";
       const nlohmann::json point = measure(spec);
@@ -249,12 +257,16 @@ class Sweep {
     }
     LoadObserver observer;
     if (config.contains("adaptive")) {
-      observer.enough = [this](std::span<const RequestRecord> records) {
-        if (records.size() < options_.min_requests_per_level)
-          return false;
-        const SustainedRate rate = find_sustained_rate(records);
-        return rate.found && rate.relative_half_width <= options_.precision;
-      };
+      const nlohmann::json& adaptive = config["adaptive"];
+      observer.enough =
+          [min_requests = adaptive["min_requests"].get<std::size_t>(),
+           precision = adaptive["precision"].get<double>(),
+           below = adaptive.value("settled_below", 0.0)](std::span<const RequestRecord> records) {
+            if (records.size() < min_requests)
+              return false;
+            const SustainedRate rate = find_sustained_rate(records);
+            return rate.found && (rate.relative_half_width <= precision || rate.ci_high < below);
+          };
     }
     observer.tick = [&](const LoadSnapshot& snapshot) {
       probe_->sample();

@@ -129,6 +129,23 @@ TEST(Sweep, ReportsTheSustainedRateApartFromAFastStart) {
   EXPECT_GT(metrics["ttft_ms"]["p50"].get<double>(), 90.0);  // streamed from the double
 }
 
+TEST(Sweep, AServerWithTwoSlotsSaturatesAtTwoWorkers) {
+  // 50 ms answers, two at a time: 20 requests/s at one worker, 40 from two on.
+  ProviderDouble provider({"--latency-ms", "50", "--slots", "2"});
+  Sweep sweep;
+  const CommandResult result =
+      sweep.run(provider.url(), "--model double-model --workers 1,2,4 --requests 80");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const nlohmann::json results = sweep.results();
+  EXPECT_EQ(results["answer"]["diagnosis"]["effect"], "saturate") << results["answer"].dump();
+  EXPECT_EQ(results["answer"]["recommendation"]["workers"], 2);
+  EXPECT_NEAR(
+      point_with_workers(results, 4)["metrics"]["sustained"]["requests_per_s"].get<double>(), 40.0,
+      4.0);
+  // Two more workers only wait: twice the latency.
+  EXPECT_GT(point_with_workers(results, 4)["metrics"]["latency_ms"]["p50"].get<double>(), 90.0);
+}
+
 TEST(Sweep, APointWithManyErrorsFailsTheSweepAndCountsThemByKind) {
   ProviderDouble provider({"--latency-ms", "5", "--error-rate", "0.5", "--seed", "3"});
   Sweep sweep;
