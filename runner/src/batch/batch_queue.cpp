@@ -71,7 +71,7 @@ std::filesystem::path job_file(const std::filesystem::path& output_dir,
   std::string name = input.stem().string();
   if (shard)
     name += ".shard-" + std::to_string(shard->index) + "-of-" + std::to_string(shard->count);
-  return std::filesystem::absolute(output_dir / (name + "." + kind + ".jsonl"));
+  return std::filesystem::absolute(output_dir / (name + "." + kind + ".jsonl")).lexically_normal();
 }
 
 constexpr const char* kJobColumns =
@@ -118,7 +118,7 @@ BatchJob BatchQueue::add(const std::filesystem::path& input, const std::string& 
     throw InputError(input.string() + ": no such file");
   BatchJob job;
   job.name = name.empty() ? input.filename().string() : name;
-  job.input = std::filesystem::absolute(input);
+  job.input = std::filesystem::absolute(input).lexically_normal();
   job.input_bytes = static_cast<std::int64_t>(std::filesystem::file_size(input));
   job.input_mtime_ns = modification_ns(input);
   job.output = job_file(output_dir, input, shard, "output");
@@ -152,7 +152,9 @@ BatchJob BatchQueue::add(const std::filesystem::path& input, const std::string& 
         .bind(9, job.created_ms)
         .run();
     job.id = sqlite3_last_insert_rowid(db_.handle());
-    SqliteStatement earlier(db_, "SELECT line FROM rows WHERE job_id = ? AND custom_id = ?");
+    // "custom_id <> ''" lets the planner use the partial unique index.
+    SqliteStatement earlier(
+        db_, "SELECT line FROM rows WHERE job_id = ? AND custom_id = ? AND custom_id <> ''");
     SqliteStatement insert_row(db_,
                                "INSERT INTO rows(job_id, line, offset, length, custom_id, "
                                "problem_code, problem_message) VALUES(?, ?, ?, ?, ?, ?, ?)");

@@ -50,6 +50,17 @@ bool carries_text(const nlohmann::json& chunk) {
   return false;
 }
 
+// One piece of a stream as JSON; a piece that is not an object, or that
+// carries an error (a server failing mid-answer), fails the request.
+nlohmann::json read_chunk(std::string_view text, RequestRecord& record) {
+  nlohmann::json chunk = nlohmann::json::parse(text, nullptr, false);
+  if (!chunk.is_object())
+    record.error_kind = "bad_response";
+  else if (chunk.contains("error"))
+    record.error_kind = "stream_error";
+  return chunk;
+}
+
 }  // namespace
 
 LoadTarget::LoadTarget(const TargetOptions& options)
@@ -162,15 +173,9 @@ void LoadTarget::read_openai_stream(const http::Response& response, RequestRecor
   for (const http::SseEvent& event : response.events) {
     if (http::is_done_marker(event))
       break;
-    const nlohmann::json chunk = nlohmann::json::parse(event.data, nullptr, false);
-    if (!chunk.is_object()) {
-      record.error_kind = "bad_response";
+    const nlohmann::json chunk = read_chunk(event.data, record);
+    if (!record.ok())
       return;
-    }
-    if (chunk.contains("error")) {
-      record.error_kind = "stream_error";
-      return;
-    }
     if (carries_text(chunk))
       record.token_times.push_back(event.arrived);
     if (chunk.contains("usage") && chunk["usage"].is_object()) {
@@ -200,15 +205,9 @@ void LoadTarget::read_ollama_stream(const http::Response& response,
     line_start = line_end + 1;
     if (line.find_first_not_of(" \r\t") == std::string_view::npos)
       continue;
-    const nlohmann::json chunk = nlohmann::json::parse(line, nullptr, false);
-    if (!chunk.is_object()) {
-      record.error_kind = "bad_response";
+    const nlohmann::json chunk = read_chunk(line, record);
+    if (!record.ok())
       return;
-    }
-    if (chunk.contains("error")) {
-      record.error_kind = "stream_error";
-      return;
-    }
     if (chunk.contains("message") && chunk["message"].is_object() &&
         chunk["message"].contains("content") && chunk["message"]["content"].is_string() &&
         !chunk["message"]["content"].get_ref<const std::string&>().empty())

@@ -270,22 +270,26 @@ std::vector<RatePoint> rate_timeline(std::span<const UnitEvent> events, double d
 // worker count and however long its prefill; a server batching P sequences
 // overlaps about P. Closed-loop rates and latencies cannot tell the two apart
 // once every level is past the server's limit, this can. It needs answers
-// that arrive piece by piece: when the spans cover less than a fifth of the
-// run (a server or proxy that buffers the stream and sends it in one go),
-// they say nothing, and the result is 0.
+// that arrive piece by piece: when most arrive in one or two reads (a server
+// or proxy that buffers the stream) the spans say nothing, and the result is 0.
 double streaming_concurrency(std::span<const RequestRecord> records) {
-  constexpr double kLeastStreamingShare = 0.2;
+  constexpr std::size_t kLeastDistinctArrivals = 3;
   std::vector<std::pair<LoadClock::time_point, int>> changes;
-  LoadClock::time_point first = LoadClock::time_point::max();
-  LoadClock::time_point last = LoadClock::time_point::min();
+  std::size_t streamed = 0;
   for (const RequestRecord& record : records) {
-    first = std::min(first, record.scheduled);
-    last = std::max(last, record.done);
-    if (record.ok() && record.token_times.size() > 1) {
+    if (!record.ok() || record.token_times.size() < 2)
+      continue;
+    ++streamed;
+    std::size_t distinct = 1;
+    for (std::size_t i = 1; i < record.token_times.size(); ++i)
+      distinct += record.token_times[i] != record.token_times[i - 1] ? 1 : 0;
+    if (distinct >= kLeastDistinctArrivals) {
       changes.emplace_back(record.token_times.front(), +1);
       changes.emplace_back(record.done, -1);
     }
   }
+  if (changes.empty() || changes.size() < streamed)  // under half arrived piece by piece
+    return 0.0;
   // Ends before starts at the same moment: back-to-back answers do not overlap.
   std::ranges::sort(changes);
   double busy = 0;
@@ -299,9 +303,7 @@ double streaming_concurrency(std::span<const RequestRecord> records) {
     }
     active += changes[i].second;
   }
-  if (changes.empty() || busy < kLeastStreamingShare * seconds_between(first, last))
-    return 0.0;
-  return weighted / busy;
+  return busy > 0 ? weighted / busy : 0.0;
 }
 
 SustainedRate sustained_rate_of_events(std::span<const RequestRecord> records,

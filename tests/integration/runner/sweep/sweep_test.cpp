@@ -70,8 +70,8 @@ TEST(Sweep, NamesAServerThatAnswersOneRequestAtATimeAndResumesFromItsPoints) {
   ASSERT_EQ(first.exit_code, 0) << first.output;
   EXPECT_THAT(first.output, HasSubstr("server parallelism ≈ 1"));
   EXPECT_THAT(first.output, HasSubstr("OLLAMA_NUM_PARALLEL"));
-  // One or two workers: the second overlaps the client's own work with the server's.
-  EXPECT_LE(sweep.results()["answer"]["recommendation"]["workers"].get<int>(), 2);
+  // Which count is recommended is noise here: every count serves the same rate.
+  EXPECT_TRUE(sweep.results()["answer"]["recommendation"]["found"].get<bool>());
   const nlohmann::json results = sweep.results();
   ASSERT_EQ(results["points"].size(), 3u);
   EXPECT_TRUE(results["answer"]["diagnosis"]["serialized_server"].get<bool>());
@@ -206,8 +206,13 @@ TEST(Sweep, AutoStopsEachLevelOnceItsIntervalIsTightAndRecommends) {
   bool any_stopped_early = false;
   for (const nlohmann::json& point : results["points"]) {
     any_stopped_early = any_stopped_early || point["stopped_early"].get<bool>();
+    // A level stops once its interval is tight, or lies wholly below the best so far.
     if (point["stopped_early"].get<bool>()) {
-      EXPECT_LE(point["metrics"]["sustained"]["relative_half_width"].get<double>(), 0.1);
+      const nlohmann::json& sustained = point["metrics"]["sustained"];
+      const double below = point["point"]["adaptive"].value("settled_below", 0.0);
+      EXPECT_TRUE(sustained["relative_half_width"].get<double>() <= 0.1 ||
+                  sustained["ci_high"].get<double>() < below)
+          << point.dump();
     }
   }
   EXPECT_TRUE(any_stopped_early);

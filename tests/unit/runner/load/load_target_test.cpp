@@ -3,18 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "config/toml_json.hpp"
+#include "unit/runner/load/edited_options.hpp"
 
 namespace sbench::runner {
 namespace {
-
-// Options with only the named fields changed (designated initializers would
-// warn about the fields left out).
-template <typename Options, typename Edit>
-Options edited(Edit edit) {
-  Options options;
-  edit(options);
-  return options;
-}
 
 using std::chrono::milliseconds;
 
