@@ -11,6 +11,7 @@
 #include "job/command_errors.hpp"
 #include "job/run_plan.hpp"
 #include "report/progress.hpp"
+#include "report/report_page.hpp"
 #include "sbench/exit_codes.hpp"
 #include "sbench/reporters/atomic_file.hpp"
 #include "sbench/runner/batch.hpp"
@@ -28,12 +29,6 @@ std::optional<double> recent_rate(const BatchQueue& queue, std::int64_t job) {
   if (span_s <= 0)
     return std::nullopt;
   return static_cast<double>(times.size() - 1) / span_s;
-}
-
-std::string rate_text(double rate) {
-  std::ostringstream text;
-  text << std::fixed << std::setprecision(1) << rate;
-  return text.str();
 }
 
 }  // namespace
@@ -83,7 +78,7 @@ int batch_status(const std::filesystem::path& queue_dir, std::ostream& out, std:
           << job.done << " done, " << job.failed << " failed, " << job.remaining()
           << " remaining of " << job.rows;
       if (const std::optional<double> rate = recent_rate(queue, job.id)) {
-        out << "; latest rate " << rate_text(*rate) << " req/s";
+        out << "; latest rate " << fixed(*rate) << " req/s";
         if (job.remaining() > 0 && (job.status == "running" || job.status == "queued"))
           out << ", ETA " << duration_text(static_cast<double>(job.remaining()) / *rate);
       }

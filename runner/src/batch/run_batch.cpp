@@ -21,6 +21,7 @@
 #include "job/stop_on_signals.hpp"
 #include "load/load_progress.hpp"
 #include "report/progress.hpp"
+#include "report/report_page.hpp"
 #include "sbench/exit_codes.hpp"
 #include "sbench/http/client.hpp"
 #include "sbench/runner/batch.hpp"
@@ -437,23 +438,16 @@ class JobRun {
     out_ << "sbench batch: job " << job_.id << " done: " << committed_done_ << " answered, "
          << committed_failed_ << " failed, this run " << duration_text(elapsed) << "\n";
     if (metrics.sustained.found)
-      out_ << "  sustained " << fixed_text(metrics.sustained.requests_per_s) << " req/s ["
-           << fixed_text(metrics.sustained.ci_low) << ", " << fixed_text(metrics.sustained.ci_high)
-           << "]";
+      out_ << "  sustained " << fixed(metrics.sustained.requests_per_s) << " req/s ["
+           << fixed(metrics.sustained.ci_low) << ", " << fixed(metrics.sustained.ci_high) << "]";
     else
       out_ << "  no sustained rate (" << metrics.sustained.reason << ")";
-    out_ << "; latency p50 " << fixed_text(metrics.latency_ms.p50) << " ms, p95 "
-         << fixed_text(metrics.latency_ms.p95) << " ms, p99 " << fixed_text(metrics.latency_ms.p99)
+    out_ << "; latency p50 " << fixed(metrics.latency_ms.p50) << " ms, p95 "
+         << fixed(metrics.latency_ms.p95) << " ms, p99 " << fixed(metrics.latency_ms.p99)
          << " ms\n";
     for (const auto& [kind, count] : errors_by_kind_)
       out_ << "  " << kind << ": " << count << "\n";
     out_ << "  output " << job_.output.string() << "\n  errors " << job_.errors.string() << "\n";
-  }
-
-  static std::string fixed_text(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f", value);
-    return text;
   }
 
   static constexpr std::size_t kRecentRecords = 20'000;

@@ -5,6 +5,8 @@
 #include <limits>
 #include <sstream>
 
+#include "report/report_page.hpp"
+
 namespace sbench::runner {
 namespace {
 
@@ -39,12 +41,6 @@ const WorkerLevel& knee_of(std::span<const WorkerLevel> levels, double tolerance
   const double threshold = (1 - tolerance) * best_of(levels).rate;
   return *std::ranges::find_if(
       levels, [threshold](const WorkerLevel& level) { return level.rate >= threshold; });
-}
-
-std::string fixed(double value, int digits) {
-  std::ostringstream text;
-  text << std::fixed << std::setprecision(digits) << value;
-  return text.str();
 }
 
 std::string rate_text(double rate) {
