@@ -256,16 +256,25 @@ class Sweep {
       plan.max_in_flight = options_.max_in_flight;
     }
     LoadObserver observer;
+    // What the stopping rule saw when it stopped the level: the answers still
+    // out then finish afterwards and move the final interval a little.
+    nlohmann::json stopped_on;
     if (config.contains("adaptive")) {
       const nlohmann::json& adaptive = config["adaptive"];
       observer.enough =
-          [min_requests = adaptive["min_requests"].get<std::size_t>(),
+          [&stopped_on, min_requests = adaptive["min_requests"].get<std::size_t>(),
            precision = adaptive["precision"].get<double>(),
            below = adaptive.value("settled_below", 0.0)](std::span<const RequestRecord> records) {
             if (records.size() < min_requests)
               return false;
             const SustainedRate rate = find_sustained_rate(records);
-            return rate.found && (rate.relative_half_width <= precision || rate.ci_high < below);
+            if (!rate.found || (rate.relative_half_width > precision && rate.ci_high >= below))
+              return false;
+            stopped_on = {{"answers", records.size()},
+                          {"requests_per_s", rate.requests_per_s},
+                          {"ci_high", rate.ci_high},
+                          {"relative_half_width", rate.relative_half_width}};
+            return true;
           };
     }
     observer.tick = [&](const LoadSnapshot& snapshot) {
@@ -288,6 +297,8 @@ class Sweep {
                             {"memory", memory_json(probe_->end())},
                             {"stopped_early", result.stopped_early},
                             {"measured_at_unix_s", std::time(nullptr)}};
+    if (result.stopped_early)
+      point["stopped_on"] = stopped_on;
     if (config.contains("slo"))
       point["slo"] = goodput_json(result.records, config["slo"]);
     store_.append(point);

@@ -207,12 +207,18 @@ TEST(Sweep, AutoStopsEachLevelOnceItsIntervalIsTightAndRecommends) {
   bool any_stopped_early = false;
   for (const nlohmann::json& point : results["points"]) {
     any_stopped_early = any_stopped_early || point["stopped_early"].get<bool>();
-    // A level stops once its interval is tight, or lies wholly below the best so far.
+    // A level stops once its interval is tight, or lies wholly below the best
+    // so far; the answers still out then finish and move it only a little.
     if (point["stopped_early"].get<bool>()) {
-      const nlohmann::json& sustained = point["metrics"]["sustained"];
+      const nlohmann::json& seen = point["stopped_on"];
       const double below = point["point"]["adaptive"].value("settled_below", 0.0);
-      EXPECT_TRUE(sustained["relative_half_width"].get<double>() <= 0.1 ||
-                  sustained["ci_high"].get<double>() < below)
+      EXPECT_TRUE(seen["relative_half_width"].get<double>() <= 0.1 ||
+                  seen["ci_high"].get<double>() < below)
+          << point.dump();
+      EXPECT_LE(seen["answers"].get<std::size_t>(),
+                point["metrics"]["requests"].get<std::size_t>());
+      EXPECT_NEAR(point["metrics"]["sustained"]["requests_per_s"].get<double>(),
+                  seen["requests_per_s"].get<double>(), 0.25 * seen["requests_per_s"].get<double>())
           << point.dump();
     }
   }
