@@ -50,13 +50,10 @@ int batch_add(const BatchAddOptions& options, std::ostream& out, std::ostream& e
     for (const std::filesystem::path& file : options.files) {
       const BatchJob job =
           queue.add(file, options.files.size() == 1 ? options.name : "", options.output_dir, shard);
-      std::int64_t bad = 0;
-      for (const PendingRow& row : queue.pending(job.id, 0, static_cast<std::size_t>(job.rows)))
-        bad += row.problem_code.empty() ? 0 : 1;
       out << "sbench batch: added job " << job.id << " (" << job.name << "): " << job.rows
           << " requests" << (job.shard.empty() ? "" : " (shard " + job.shard + ")");
-      if (bad > 0)
-        out << ", " << bad << " of them bad lines that will go to the error file";
+      if (job.bad_lines > 0)
+        out << ", " << job.bad_lines << " of them bad lines that will go to the error file";
       out << "\n  output " << job.output.string() << "\n  errors " << job.errors.string() << "\n";
     }
     return exit_ok;

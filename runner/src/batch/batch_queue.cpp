@@ -17,9 +17,9 @@ constexpr std::int64_t kApplicationId = 0x73626e62;
 constexpr std::int64_t kSchemaVersion = 1;
 constexpr std::size_t kDuplicatesNamed = 10;
 
-std::int64_t modification_ns(const std::filesystem::path& file) {
+std::int64_t modification_ns(const std::filesystem::path& file, std::error_code& error) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::filesystem::last_write_time(file).time_since_epoch())
+             std::filesystem::last_write_time(file, error).time_since_epoch())
       .count();
 }
 
@@ -80,6 +80,18 @@ constexpr const char* kJobColumns =
 
 }  // namespace
 
+void require_unchanged_input(const BatchJob& job) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(job.input, error);
+  if (error || static_cast<std::int64_t>(size) != job.input_bytes ||
+      modification_ns(job.input, error) != job.input_mtime_ns || error) {
+    throw InputError(job.input.string() + " changed (or is gone) since it was added as job " +
+                     std::to_string(job.id) +
+                     "; its index would point at the wrong lines. Cancel the job and add the "
+                     "file again");
+  }
+}
+
 BatchQueue::BatchQueue(const std::filesystem::path& directory)
     : file_((std::filesystem::create_directories(directory), directory / "queue.sqlite")),
       db_(file_, false) {
@@ -120,7 +132,10 @@ BatchJob BatchQueue::add(const std::filesystem::path& input, const std::string& 
   job.name = name.empty() ? input.filename().string() : name;
   job.input = std::filesystem::absolute(input).lexically_normal();
   job.input_bytes = static_cast<std::int64_t>(std::filesystem::file_size(input));
-  job.input_mtime_ns = modification_ns(input);
+  std::error_code error;
+  job.input_mtime_ns = modification_ns(input, error);
+  if (error)
+    throw InputError(input.string() + ": " + error.message());
   job.output = job_file(output_dir, input, shard, "output");
   job.errors = job_file(output_dir, input, shard, "errors");
   job.status = "queued";
@@ -135,8 +150,7 @@ BatchJob BatchQueue::add(const std::filesystem::path& input, const std::string& 
   }
   std::filesystem::create_directories(output_dir);
 
-  db_.exec("BEGIN IMMEDIATE");
-  try {
+  db_.transaction([&] {
     SqliteStatement insert_job(
         db_,
         "INSERT INTO jobs(name, input, input_bytes, input_mtime_ns, output, errors, status, "
@@ -214,11 +228,7 @@ BatchJob BatchQueue::add(const std::filesystem::path& input, const std::string& 
                        " custom_id(s) repeat; each must be unique, nothing was added:" + named +
                        (duplicate_count > kDuplicatesNamed ? "\n  ..." : ""));
     }
-    db_.exec("COMMIT");
-  } catch (...) {
-    db_.exec("ROLLBACK");
-    throw;
-  }
+  });
   return *this->job(job.id);
 }
 
@@ -250,11 +260,14 @@ std::optional<BatchJob> BatchQueue::job(std::int64_t id) const {
   job.finished_ms = query.integer(10);
   job.output_bytes = query.integer(11);
   job.error_bytes = query.integer(12);
-  SqliteStatement counts(db_, "SELECT state, COUNT(*) FROM rows WHERE job_id = ? GROUP BY state");
+  SqliteStatement counts(db_,
+                         "SELECT state, COUNT(*), SUM(problem_code <> '') FROM rows "
+                         "WHERE job_id = ? GROUP BY state");
   counts.bind(1, id);
   while (counts.step()) {
     const std::int64_t count = counts.integer(1);
     job.rows += count;
+    job.bad_lines += counts.integer(2);
     if (counts.integer(0) == static_cast<int>(RowState::done))
       job.done = count;
     else if (counts.integer(0) == static_cast<int>(RowState::failed))
@@ -279,8 +292,7 @@ std::vector<PendingRow> BatchQueue::pending(std::int64_t job, std::int64_t after
 
 void BatchQueue::commit(std::int64_t job, std::span<const FinishedRow> rows,
                         std::int64_t output_bytes, std::int64_t error_bytes) {
-  db_.exec("BEGIN IMMEDIATE");
-  try {
+  db_.transaction([&] {
     SqliteStatement update(db_,
                            "UPDATE rows SET state = ?, attempts = ?, finished_ms = ? "
                            "WHERE job_id = ? AND line = ? AND state = 0");
@@ -298,11 +310,7 @@ void BatchQueue::commit(std::int64_t job, std::span<const FinishedRow> rows,
     }
     SqliteStatement sizes(db_, "UPDATE jobs SET output_bytes = ?, error_bytes = ? WHERE id = ?");
     sizes.bind(1, output_bytes).bind(2, error_bytes).bind(3, job).run();
-    db_.exec("COMMIT");
-  } catch (...) {
-    db_.exec("ROLLBACK");
-    throw;
-  }
+  });
 }
 
 void BatchQueue::set_status(std::int64_t job, const std::string& status) {
@@ -320,8 +328,7 @@ std::optional<BatchJob> BatchQueue::retry_failed(std::int64_t job) {
   if (original->failed == 0)
     return std::nullopt;
   std::int64_t retry = 0;
-  db_.exec("BEGIN IMMEDIATE");
-  try {
+  db_.transaction([&] {
     SqliteStatement insert(db_,
                            "INSERT INTO jobs(name, input, input_bytes, input_mtime_ns, output, "
                            "errors, status, shard, created_ms) SELECT name || ' (retry)', input, "
@@ -346,11 +353,7 @@ std::optional<BatchJob> BatchQueue::retry_failed(std::int64_t job) {
                          "problem_message) SELECT ?, line, offset, length, custom_id, "
                          "problem_code, problem_message FROM rows WHERE job_id = ? AND state = ?");
     copy.bind(1, retry).bind(2, job).bind(3, static_cast<int>(RowState::failed)).run();
-    db_.exec("COMMIT");
-  } catch (...) {
-    db_.exec("ROLLBACK");
-    throw;
-  }
+  });
   return this->job(retry);
 }
 

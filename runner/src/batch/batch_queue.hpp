@@ -36,9 +36,15 @@ struct BatchJob {
   std::int64_t rows = 0;
   std::int64_t done = 0;
   std::int64_t failed = 0;
+  std::int64_t bad_lines = 0;  // rows that cannot be sent; they go to the error file
 
   std::int64_t remaining() const { return rows - done - failed; }
 };
+
+// Throws InputError when the job's input is gone or differs in size or
+// modification time from the file that was indexed: its offsets would point
+// at the wrong lines.
+void require_unchanged_input(const BatchJob& job);
 
 // A line of the input still to answer: where it is in the file, and the
 // problem that keeps it from being sent, if it has one.

@@ -41,14 +41,7 @@ constexpr std::size_t kPageRows = 4096;
 constexpr std::size_t kCommitRows = 2048;
 constexpr milliseconds kCommitInterval{100};
 constexpr milliseconds kTick{1'000};
-constexpr milliseconds kStopGrace{5'000};
 constexpr milliseconds kRetryBase{1'000};
-
-std::int64_t file_mtime_ns(const std::filesystem::path& file) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::filesystem::last_write_time(file).time_since_epoch())
-      .count();
-}
 
 std::size_t workers_from_sweep(const BatchRunOptions& options, std::ostream& out) {
   if (options.workers > 0)
@@ -107,7 +100,7 @@ class JobRun {
   // exit_ok when the job finished, kExitInterrupted when stopped; throws on
   // an error that stops it (its committed answers stay).
   int run() {
-    check_input_unchanged();
+    require_unchanged_input(job_);
     output_.emplace(job_.output, job_.output_bytes);
     errors_.emplace(job_.errors, job_.error_bytes);
     input_fd_ = ::open(job_.input.c_str(), O_RDONLY | O_CLOEXEC);
@@ -128,18 +121,6 @@ class JobRun {
   }
 
  private:
-  void check_input_unchanged() const {
-    std::error_code error;
-    const auto size = std::filesystem::file_size(job_.input, error);
-    if (error || static_cast<std::int64_t>(size) != job_.input_bytes ||
-        file_mtime_ns(job_.input) != job_.input_mtime_ns) {
-      throw InputError(job_.input.string() + " changed (or is gone) since it was added as job " +
-                       std::to_string(job_.id) +
-                       "; its index would point at the wrong lines. Cancel the job and add the "
-                       "file again");
-    }
-  }
-
   int loop() {
     Clock::time_point next_commit = Clock::now() + kCommitInterval;
     Clock::time_point next_tick = Clock::now() + kTick;
@@ -182,7 +163,7 @@ class JobRun {
       }
       if (!stopping && drained && retries_.empty() && exhausted_ && finished_.empty()) {
         queue_.set_status(job_.id, "done");
-        report(true);
+        summarize();
         return exit_ok;
       }
       if (finished_.size() >= kCommitRows || now >= next_commit) {
@@ -190,7 +171,7 @@ class JobRun {
         next_commit = now + kCommitInterval;
       }
       if (now >= next_tick) {
-        report(false);
+        show_progress();
         next_tick = now + kTick;
         // `sbench batch cancel` from another shell: stop sending, keep what
         // was answered.
@@ -410,33 +391,38 @@ class JobRun {
     error_text_.clear();
   }
 
-  void report(bool final) {
-    const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
-    std::vector<RequestRecord> recent(recent_.begin(), recent_.end());
-    const SustainedRate rate = find_sustained_rate(recent);
+  double elapsed_s() const {
+    return std::chrono::duration<double>(Clock::now() - started_).count();
+  }
+
+  void show_progress() {
+    if (!progress_.due())
+      return;
     const std::int64_t answered = committed_done_ + committed_failed_;
-    const std::int64_t left = job_.rows - answered;
     LoadProgressLine line{"job " + std::to_string(job_.id),
                           static_cast<std::size_t>(answered),
                           static_cast<std::size_t>(job_.rows),
                           static_cast<std::size_t>(committed_failed_),
                           pool_.in_flight(),
-                          elapsed,
+                          elapsed_s(),
                           std::nullopt,
                           std::nullopt};
+    const SustainedRate rate =
+        find_sustained_rate(std::vector<RequestRecord>(recent_.begin(), recent_.end()));
     if (rate.found) {
       line.sustained_per_s = rate.requests_per_s;
-      line.eta_s = static_cast<double>(left) / rate.requests_per_s;
+      line.eta_s = static_cast<double>(job_.rows - answered) / rate.requests_per_s;
     }
-    if (!final) {
-      progress_.update(line);
-      return;
-    }
+    progress_.update(line);
+  }
+
+  void summarize() {
     progress_.finish();
     // The sweep's metrics, over the latest answers of this run.
-    const PointMetrics metrics = analyze_point(recent);
+    const PointMetrics metrics =
+        analyze_point(std::vector<RequestRecord>(recent_.begin(), recent_.end()));
     out_ << "sbench batch: job " << job_.id << " done: " << committed_done_ << " answered, "
-         << committed_failed_ << " failed, this run " << duration_text(elapsed) << "\n";
+         << committed_failed_ << " failed, this run " << duration_text(elapsed_s()) << "\n";
     if (metrics.sustained.found)
       out_ << "  sustained " << fixed(metrics.sustained.requests_per_s) << " req/s ["
            << fixed(metrics.sustained.ci_low) << ", " << fixed(metrics.sustained.ci_high) << "]";

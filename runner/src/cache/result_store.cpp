@@ -123,11 +123,11 @@ void prepare_schema(SqliteDb& db, const std::filesystem::path& file) {
   // WAL with synchronous=NORMAL keeps every commit across a crash of the
   // process (SIGKILL); only a power loss may drop the newest commits.
   db.exec("PRAGMA synchronous=NORMAL");
-  db.exec("BEGIN IMMEDIATE");
-  db.exec(kSchema);
-  db.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
-  db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
-  db.exec("COMMIT");
+  db.transaction([&] {
+    db.exec(kSchema);
+    db.exec("PRAGMA application_id=" + std::to_string(kApplicationId));
+    db.exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
+  });
 }
 
 }  // namespace
@@ -178,17 +178,12 @@ struct ResultStore::Impl {
       lock.unlock();
       std::string error;
       try {
-        db->exec("BEGIN IMMEDIATE");
-        for (auto& [write, committed] : batch)
-          write(*db);
-        db->exec("COMMIT");
+        db->transaction([&] {
+          for (auto& [write, committed] : batch)
+            write(*db);
+        });
       } catch (const std::exception& failure) {
         error = failure.what();
-        try {
-          db->exec("ROLLBACK");
-        } catch (const std::exception&) {
-          // The transaction may already be gone; the first error is the one to report.
-        }
       }
       if (error.empty()) {
         for (auto& [write, committed] : batch) {
@@ -535,37 +530,37 @@ ResultStore::MergeCounts ResultStore::merge_from(const std::filesystem::path& ot
     attach.run();
   }
   MergeCounts counts;
-  db.exec("BEGIN IMMEDIATE");
-  counts.results_added = static_cast<std::size_t>(
-      query_integer(db,
-                    "SELECT count(*) FROM other.results o WHERE NOT EXISTS "
-                    "(SELECT 1 FROM main.results r WHERE r.key = o.key)"));
-  counts.results_replaced = static_cast<std::size_t>(
-      query_integer(db,
-                    "SELECT count(*) FROM other.results o JOIN main.results r "
-                    "USING(key) WHERE o.finished_at_ms > r.finished_at_ms"));
-  db.exec(
-      "INSERT INTO main.results SELECT * FROM other.results WHERE true "
-      "ON CONFLICT(key) DO UPDATE SET manifest=excluded.manifest, answer=excluded.answer, "
-      "prompt_tokens=excluded.prompt_tokens, completion_tokens=excluded.completion_tokens, "
-      "latency_ms=excluded.latency_ms, checks_passed=excluded.checks_passed, "
-      "check_failures=excluded.check_failures, finished_at_ms=excluded.finished_at_ms "
-      "WHERE excluded.finished_at_ms > main.results.finished_at_ms");
-  db.exec("INSERT OR IGNORE INTO main.jobs SELECT * FROM other.jobs");
-  db.exec("INSERT OR IGNORE INTO main.identities SELECT * FROM other.identities");
-  db.exec("INSERT OR IGNORE INTO main.job_results SELECT * FROM other.job_results");
-  const auto before = sqlite3_total_changes64(db.handle());
-  db.exec(
-      "INSERT OR IGNORE INTO main.attempts(job_id, key, scenario_id, model_name, repeat, "
-      "attempt, outcome, http_status, message, latency_ms, final, at_ms) SELECT job_id, key, "
-      "scenario_id, model_name, repeat, attempt, outcome, http_status, message, latency_ms, "
-      "final, at_ms FROM other.attempts");
-  counts.attempts = static_cast<std::size_t>(sqlite3_total_changes64(db.handle()) - before);
-  db.exec(
-      "INSERT OR IGNORE INTO main.limit_events(job_id, provider, at_ms, event, "
-      "concurrency_limit, detail) SELECT job_id, provider, at_ms, event, concurrency_limit, "
-      "detail FROM other.limit_events");
-  db.exec("COMMIT");
+  db.transaction([&] {
+    counts.results_added = static_cast<std::size_t>(
+        query_integer(db,
+                      "SELECT count(*) FROM other.results o WHERE NOT EXISTS "
+                      "(SELECT 1 FROM main.results r WHERE r.key = o.key)"));
+    counts.results_replaced = static_cast<std::size_t>(
+        query_integer(db,
+                      "SELECT count(*) FROM other.results o JOIN main.results r "
+                      "USING(key) WHERE o.finished_at_ms > r.finished_at_ms"));
+    db.exec(
+        "INSERT INTO main.results SELECT * FROM other.results WHERE true "
+        "ON CONFLICT(key) DO UPDATE SET manifest=excluded.manifest, answer=excluded.answer, "
+        "prompt_tokens=excluded.prompt_tokens, completion_tokens=excluded.completion_tokens, "
+        "latency_ms=excluded.latency_ms, checks_passed=excluded.checks_passed, "
+        "check_failures=excluded.check_failures, finished_at_ms=excluded.finished_at_ms "
+        "WHERE excluded.finished_at_ms > main.results.finished_at_ms");
+    db.exec("INSERT OR IGNORE INTO main.jobs SELECT * FROM other.jobs");
+    db.exec("INSERT OR IGNORE INTO main.identities SELECT * FROM other.identities");
+    db.exec("INSERT OR IGNORE INTO main.job_results SELECT * FROM other.job_results");
+    const auto before = sqlite3_total_changes64(db.handle());
+    db.exec(
+        "INSERT OR IGNORE INTO main.attempts(job_id, key, scenario_id, model_name, repeat, "
+        "attempt, outcome, http_status, message, latency_ms, final, at_ms) SELECT job_id, key, "
+        "scenario_id, model_name, repeat, attempt, outcome, http_status, message, latency_ms, "
+        "final, at_ms FROM other.attempts");
+    counts.attempts = static_cast<std::size_t>(sqlite3_total_changes64(db.handle()) - before);
+    db.exec(
+        "INSERT OR IGNORE INTO main.limit_events(job_id, provider, at_ms, event, "
+        "concurrency_limit, detail) SELECT job_id, provider, at_ms, event, concurrency_limit, "
+        "detail FROM other.limit_events");
+  });
   db.exec("DETACH DATABASE other");
   return counts;
 }

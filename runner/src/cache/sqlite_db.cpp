@@ -36,6 +36,10 @@ void SqliteDb::exec(const std::string& sql) {
   }
 }
 
+void SqliteDb::rollback_quietly() noexcept {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
 SqliteStatement::SqliteStatement(const SqliteDb& db, const char* sql) : db_(db) {
   if (sqlite3_prepare_v2(db.handle(), sql, -1, &statement_, nullptr) != SQLITE_OK)
     db.fail("cannot prepare a query");

@@ -20,10 +20,27 @@ class SqliteDb {
   SqliteDb& operator=(const SqliteDb&) = delete;
 
   void exec(const std::string& sql);
+  // Runs `body` between BEGIN IMMEDIATE and COMMIT; anything it throws (or
+  // a failed COMMIT) rolls the transaction back and is passed on.
+  template <class Body>
+  void transaction(Body&& body) {
+    exec("BEGIN IMMEDIATE");
+    try {
+      body();
+      exec("COMMIT");
+    } catch (...) {
+      rollback_quietly();
+      throw;
+    }
+  }
   sqlite3* handle() const { return db_; }
   [[noreturn]] void fail(const std::string& what) const;
 
  private:
+  // The transaction may already be gone (SQLite rolls back on some errors);
+  // the error that led here is the one worth reporting.
+  void rollback_quietly() noexcept;
+
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;
 };

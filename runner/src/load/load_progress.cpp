@@ -18,13 +18,14 @@ LoadProgress::LoadProgress(std::ostream& out, ProgressDisplay style,
   quiet_ = style == ProgressDisplay::quiet;
 }
 
+bool LoadProgress::due() const {
+  return !quiet_ && (bar_ || std::chrono::steady_clock::now() - last_printed_ >= interval_);
+}
+
 void LoadProgress::update(const LoadProgressLine& line) {
-  if (quiet_)
+  if (!due())
     return;
-  const auto now = std::chrono::steady_clock::now();
-  if (!bar_ && now - last_printed_ < interval_)
-    return;
-  last_printed_ = now;
+  last_printed_ = std::chrono::steady_clock::now();
   const double fraction =
       line.total ? std::min(1.0, static_cast<double>(line.done) / static_cast<double>(line.total))
                  : 1.0;

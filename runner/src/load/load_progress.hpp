@@ -27,6 +27,9 @@ class LoadProgress {
  public:
   LoadProgress(std::ostream& out, ProgressDisplay style, std::chrono::milliseconds interval);
 
+  // Whether update() would print now: a caller can skip working out a line
+  // (a sustained rate over thousands of answers) that nobody would see.
+  bool due() const;
   void update(const LoadProgressLine& line);
   // Ends a bar's line so that what is printed next starts on its own.
   void finish();

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "job/stop_on_signals.hpp"
 #include "sbench/http/client.hpp"
 
 namespace sbench::runner {
@@ -15,8 +16,6 @@ constexpr milliseconds kTick{1'000};
 // which then sends it on time; the feeder itself only has to wake this often.
 constexpr milliseconds kFeedAhead{200};
 constexpr milliseconds kFeedInterval{20};
-// After an interrupt, answers already on their way are worth this long a wait.
-constexpr milliseconds kStopGrace{5'000};
 
 // What the completions (on the client thread) and the feeding thread share.
 struct LoadState {

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "cache/result_store.hpp"
+#include "job/stop_on_signals.hpp"
 #include "report/progress.hpp"
 #include "schedule/rate_governor.hpp"
 #include "suite/answer_checks.hpp"
@@ -23,7 +24,6 @@ constexpr int kThrottlesPerAttempt = 10;
 constexpr std::chrono::milliseconds kFirstBackoff{500};
 constexpr std::chrono::milliseconds kMaxBackoff{30'000};
 constexpr std::chrono::milliseconds kIdleTick{250};
-constexpr std::chrono::milliseconds kStopGrace{5'000};
 
 struct Completed {
   std::size_t run = 0;
