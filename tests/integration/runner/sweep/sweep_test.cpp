@@ -217,12 +217,10 @@ TEST(Sweep, AutoStopsEachLevelOnceItsIntervalIsTightAndRecommends) {
           << point.dump();
       EXPECT_LE(seen["answers"].get<std::size_t>(),
                 point["metrics"]["requests"].get<std::size_t>());
-      EXPECT_NEAR(point["metrics"]["sustained"]["requests_per_s"].get<double>(),
-                  seen["requests_per_s"].get<double>(), 0.25 * seen["requests_per_s"].get<double>())
-          << point.dump();
+      EXPECT_GE(seen["answers"].get<std::size_t>(), 60u) << "stopped before --min-requests";
     }
   }
-  EXPECT_TRUE(any_stopped_early);
+  EXPECT_TRUE(any_stopped_early) << results["points"].dump();
   EXPECT_TRUE(results["answer"]["recommendation"]["found"].get<bool>());
 }
 
