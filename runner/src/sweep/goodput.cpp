@@ -50,8 +50,15 @@ nlohmann::json goodput_json(std::span<const RequestRecord> records, const nlohma
 
 GoodputSearch::GoodputSearch(double start_rate) : start_(start_rate) {}
 
+double mean_in_flight(const nlohmann::json& point) {
+  const nlohmann::json& latency = point["metrics"]["latency_ms"];
+  if (!latency.contains("mean") || !latency["mean"].is_number())
+    return 0;
+  return point["point"]["rate"].get<double>() * latency["mean"].get<double>() / 1000;
+}
+
 std::optional<double> GoodputSearch::next() const {
-  if (probes_ >= kMaxProbes)
+  if (probes_ >= kMaxProbes || (missed_when_idle_ && !passed_))
     return std::nullopt;
   if (!passed_ && !failed_)
     return start_;
@@ -66,12 +73,14 @@ std::optional<double> GoodputSearch::next() const {
   return (*passed_ + *failed_) / 2;
 }
 
-void GoodputSearch::record(double rate, bool met) {
+void GoodputSearch::record(double rate, bool met, double in_flight) {
   ++probes_;
-  if (met)
+  if (met) {
     passed_ = passed_ ? std::max(*passed_, rate) : rate;
-  else
+  } else {
     failed_ = failed_ ? std::min(*failed_, rate) : rate;
+    missed_when_idle_ = missed_when_idle_ || in_flight < kIdleInFlight;
+  }
 }
 
 }  // namespace sbench::runner

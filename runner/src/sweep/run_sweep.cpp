@@ -184,7 +184,8 @@ class Sweep {
       if (point.is_null())
         return;
       search.record(spec.config["rate"].get<double>(),
-                    point["slo"]["met_share"].get<double>() >= options_.goodput_share);
+                    point["slo"]["met_share"].get<double>() >= options_.goodput_share,
+                    mean_in_flight(point));
     }
   }
 

@@ -1,6 +1,8 @@
 #include "sweep/sweep_report.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -9,6 +11,7 @@
 #include "report/report_page.hpp"
 #include "report/run_report.hpp"
 #include "sbench/reporters/atomic_file.hpp"
+#include "sweep/goodput.hpp"
 #include "sweep/point_json.hpp"
 #include "sweep/sweep_answer.hpp"
 
@@ -166,7 +169,20 @@ nlohmann::json goodput_section(const std::vector<nlohmann::json>& points,
   }
   if (probes.empty())
     return nullptr;
-  return {{"slo", points.back()["point"]["slo"]}, {"best_rate", best}, {"probes", probes}};
+  nlohmann::json section = {
+      {"slo", points.back()["point"]["slo"]}, {"best_rate", best}, {"probes", probes}};
+  // Nothing met the SLOs even on a mostly idle server: say so, since no
+  // lower rate would have helped.
+  const auto lowest = std::ranges::min_element(points, {}, [](const nlohmann::json& point) {
+    return point.contains("slo") ? point["point"]["rate"].get<double>()
+                                 : std::numeric_limits<double>::infinity();
+  });
+  if (best.is_null() && mean_in_flight(*lowest) < kIdleInFlight) {
+    section["missed_when_idle"] = {{"rate", (*lowest)["point"]["rate"]},
+                                   {"in_flight", mean_in_flight(*lowest)},
+                                   {"latency_p50_ms", (*lowest)["metrics"]["latency_ms"]["p50"]}};
+  }
+  return section;
 }
 
 std::vector<std::string> answer_lines(const nlohmann::json& document) {
@@ -426,10 +442,19 @@ std::string answer_text(const nlohmann::json& document) {
     text += line + "\n";
   const nlohmann::json& goodput = document["goodput"];
   if (!goodput.is_null()) {
-    text += goodput["best_rate"].is_null()
-                ? "Goodput: no rate probed met the SLOs.\n"
-                : "Goodput: " + fixed(goodput["best_rate"].get<double>(), 2) +
-                      " req/s is the highest rate meeting the SLOs.\n";
+    if (!goodput["best_rate"].is_null()) {
+      text += "Goodput: " + fixed(goodput["best_rate"].get<double>(), 2) +
+              " req/s is the highest rate meeting the SLOs.\n";
+    } else if (goodput.contains("missed_when_idle")) {
+      const nlohmann::json& idle = goodput["missed_when_idle"];
+      text += "Goodput: no rate meets the SLOs. At " + fixed(number(idle, "/rate"), 2) +
+              " req/s the server was mostly idle (" + fixed(number(idle, "/in_flight"), 2) +
+              " requests in flight on average) and requests still took " +
+              fixed(number(idle, "/latency_p50_ms"), 1) +
+              " ms (median): the SLOs are tighter than one request alone.\n";
+    } else {
+      text += "Goodput: no rate probed met the SLOs.\n";
+    }
   }
   return text;
 }

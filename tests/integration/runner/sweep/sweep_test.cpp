@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
+#include <utility>
 
 #include "integration/runner/runner_test_support.hpp"
 
@@ -25,11 +27,13 @@ std::string url_of(const SpawnedServer& server) {
 
 class Sweep {
  public:
+  // `shape`: what each request asks for (short answers keep tests quick).
+  explicit Sweep(std::string shape = "--max-tokens 8 --prompt-words 4")
+      : shape_(std::move(shape)) {}
   std::filesystem::path output() const { return dir_.path("sweep"); }
   std::string command(const std::string& url, const std::string& flags) const {
     return std::string(SBENCH_CLI) + " sweep --url " + url + " -o " +
-           shell_quote(output().string()) + " --max-tokens 8 --prompt-words 4 --progress quiet " +
-           flags;
+           shell_quote(output().string()) + " " + shape_ + " --progress quiet " + flags;
   }
   CommandResult run(const std::string& url, const std::string& flags) const {
     return run_command(command(url, flags));
@@ -44,6 +48,7 @@ class Sweep {
   }
 
  private:
+  std::string shape_;
   TempDir dir_;
 };
 
@@ -102,7 +107,8 @@ TEST(Sweep, NamesAServerThatAnswersOneRequestAtATimeAndResumesFromItsPoints) {
 
 TEST(Sweep, ABatchingServerStreamsSeveralAnswersAtOnce) {
   const auto server = reference_server("4");
-  Sweep sweep;
+  // Answers long enough that four streams overlap even on a busy machine.
+  Sweep sweep("--max-tokens 48 --prompt-words 4");
   const CommandResult result =
       sweep.run(url_of(*server), "--backend reference --workers 1,4 --requests 120");
   ASSERT_EQ(result.exit_code, 0) << result.output;
@@ -175,9 +181,20 @@ TEST(Sweep, OpenLoopArrivalsHoldTheOfferedRateAndCountLatencyFromEachArrival) {
 
 TEST(Sweep, GoodputFindsTheHighestRateThatMeetsTheSlo) {
   const auto server = reference_server("1");
+  // The SLO is ten times what one request takes alone on this build (a
+  // sanitizer build's server is several times slower; a busy machine's
+  // requests take two or three times as long as a quiet one's), so it
+  // breaks only where requests queue, near the serialised server's capacity.
+  Sweep alone;
+  ASSERT_EQ(alone.run(url_of(*server), "--backend reference --workers 1 --requests 10").exit_code,
+            0);
+  const double alone_ms =
+      alone.results()["points"][0]["metrics"]["latency_ms"]["p50"].get<double>();
   Sweep sweep;
-  const CommandResult result = sweep.run(
-      url_of(*server), "--backend reference --goodput --slo-e2e-ms 150 --rate 20 --requests 60");
+  const CommandResult result =
+      sweep.run(url_of(*server), "--backend reference --goodput --slo-e2e-ms " +
+                                     std::to_string(10 * alone_ms) + " --rate " +
+                                     std::to_string(500 / alone_ms) + " --requests 60");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const nlohmann::json goodput = sweep.results()["goodput"];
   ASSERT_FALSE(goodput["best_rate"].is_null()) << goodput.dump();
@@ -191,6 +208,21 @@ TEST(Sweep, GoodputFindsTheHighestRateThatMeetsTheSlo) {
   }
   EXPECT_TRUE(some_failed) << "the search must find where the SLO breaks";
   EXPECT_THAT(result.output, HasSubstr("Goodput:"));
+}
+
+TEST(Sweep, GoodputStopsWhenRequestsMissTheSloOnAnIdleServer) {
+  const auto server = reference_server("1");
+  Sweep sweep;
+  // 1 ms end to end: no request of the reference server is that fast, and
+  // halving the rate further would only make each probe longer.
+  const CommandResult result = sweep.run(
+      url_of(*server), "--backend reference --goodput --slo-e2e-ms 1 --rate 2 --requests 12");
+  const nlohmann::json goodput = sweep.results()["goodput"];
+  EXPECT_TRUE(goodput["best_rate"].is_null()) << goodput.dump();
+  EXPECT_LE(goodput["probes"].size(), 2u) << goodput.dump();
+  ASSERT_TRUE(goodput.contains("missed_when_idle")) << goodput.dump();
+  EXPECT_LT(goodput["missed_when_idle"]["in_flight"].get<double>(), 0.5);
+  EXPECT_THAT(result.output, HasSubstr("the SLOs are tighter than one request alone"));
 }
 
 TEST(Sweep, AutoStopsEachLevelOnceItsIntervalIsTightAndRecommends) {

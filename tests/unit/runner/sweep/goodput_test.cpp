@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace sbench::runner {
 namespace {
 
@@ -12,7 +14,7 @@ double search(double start, double limit, int* probes = nullptr) {
   GoodputSearch goodput(start);
   int count = 0;
   while (const std::optional<double> rate = goodput.next()) {
-    goodput.record(*rate, *rate <= limit);
+    goodput.record(*rate, *rate <= limit, /*in_flight=*/1.0);
     ++count;
   }
   if (probes != nullptr)
@@ -36,6 +38,20 @@ TEST(GoodputSearch, HalvesWhenTheFirstRateAlreadyFails) {
 
 TEST(GoodputSearch, GivesUpRatherThanProbingForeverWhenNothingPasses) {
   EXPECT_EQ(search(1, 0), 0);
+}
+
+TEST(GoodputSearch, StopsHalvingOnceAProbeMissedOnAnIdleServer) {
+  // Every request takes 500 ms, over an SLO of less: at 40 req/s 20 are in
+  // flight, at 0.625 req/s 0.31, and lower rates cannot help.
+  GoodputSearch goodput(40);
+  std::vector<double> probed;
+  while (const std::optional<double> rate = goodput.next()) {
+    probed.push_back(*rate);
+    goodput.record(*rate, false, *rate * 0.5);
+  }
+  EXPECT_EQ(probed.back(), 0.625);
+  EXPECT_EQ(probed.size(), 7u);
+  EXPECT_FALSE(goodput.best().has_value());
 }
 
 TEST(GoodputJson, ARequestMeetsTheSlosOnlyIfItMeetsEveryOne) {
