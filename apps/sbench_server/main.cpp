@@ -38,6 +38,13 @@ void add_flags(CLI::App& app, Settings& settings, std::string& model_file) {
   app.add_option("--io-threads", http.io_threads, "Threads serving HTTP connections")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_option_function<std::string>(
+         "--kv-dtype",
+         [&engine](const std::string& name) {
+           engine.kv_dtype = *sbench::server::parse_kv_dtype(name);
+         },
+         "Element type of the KV cache: f16 (half the memory) or f32 (default f16)")
+      ->check(CLI::IsMember({"f16", "f32"}));
   app.add_option("--block-size", engine.block_size, "Tokens per KV cache block")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();

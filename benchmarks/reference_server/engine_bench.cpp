@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <future>
 #include <map>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,7 +36,8 @@ std::filesystem::path bench_cache_dir() {
   return dir;
 }
 
-// SEMANTIC_BENCHMARK_MODEL picks a preset name, or a llama2.c `.bin` file.
+// SEMANTIC_BENCHMARK_MODEL picks a preset name, or a llama2.c `.bin` file;
+// SEMANTIC_BENCHMARK_KV_DTYPE the KV cache's element type (f16 or f32).
 EngineOptions options_from_environment() {
   EngineOptions options;
   options.cache_dir = bench_cache_dir();
@@ -44,6 +47,13 @@ EngineOptions options_from_environment() {
       options.model_file = model;
     else
       options.preset = model;
+  }
+  if (const char* name = std::getenv("SEMANTIC_BENCHMARK_KV_DTYPE"); name && *name) {
+    const std::optional<KvDtype> dtype = parse_kv_dtype(name);
+    if (!dtype)
+      throw std::invalid_argument(
+          std::string("SEMANTIC_BENCHMARK_KV_DTYPE: expected f16 or f32, got ") + name);
+    options.kv_dtype = *dtype;
   }
   return options;
 }

@@ -202,7 +202,7 @@ void prefill(Model& model, KvBlockPool& pool, Sequence& sequence, std::uint64_t 
 void BM_SmallDecodeStep(benchmark::State& state) {
   Model& model = small_model();
   const int batch_size = static_cast<int>(state.range(0));
-  KvBlockPool pool(model.config(), kBlockSize,
+  KvBlockPool pool(model.config(), KvDtype::f16, kBlockSize,
                    std::size_t(batch_size) * kContextLimit / kBlockSize);
   std::vector<Sequence> sequences(batch_size);
   for (int i = 0; i < batch_size; ++i)
@@ -244,7 +244,7 @@ BENCHMARK(BM_SmallDecodeStep)
 
 void BM_SmallPrefillChunk(benchmark::State& state) {
   Model& model = small_model();
-  KvBlockPool pool(model.config(), kBlockSize, kPrefillChunk / kBlockSize);
+  KvBlockPool pool(model.config(), KvDtype::f16, kBlockSize, kPrefillChunk / kBlockSize);
   const std::vector<int> prompt = synthetic_prompt(kPrefillChunk, 1);
   std::vector<BlockId> blocks;
   pool.allocate(pool.blocks_for_tokens(kPrefillChunk), blocks);

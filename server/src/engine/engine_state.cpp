@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "model/fingerprint.hpp"
+
 namespace sbench::server::engine {
 namespace {
 
@@ -31,7 +33,7 @@ Model load_model(const EngineOptions& options) {
 }
 
 std::size_t pool_blocks(const EngineOptions& options, const ModelConfig& config) {
-  const std::size_t block_bytes = config.kv_bytes_per_token() * options.block_size;
+  const std::size_t block_bytes = config.kv_bytes_per_token(options.kv_dtype) * options.block_size;
   return std::max<std::size_t>(1, options.kv_memory_bytes / block_bytes);
 }
 
@@ -49,12 +51,12 @@ EngineState::EngineState(const EngineOptions& engine_options)
       model(load_model(options)),
       config(model.config()),
       tokenizer(config.vocab_size),
-      file_model{.fingerprint = model.fingerprint(),
+      file_model{.fingerprint = model::cache_fingerprint(model.fingerprint(), options.kv_dtype),
                  .n_layers = config.n_layers,
                  .kv_dim = config.kv_dim(),
                  .vocab_size = config.vocab_size},
       max_context_tokens(context_limit(options, config)),
-      pool(config, options.block_size, pool_blocks(options, config)),
+      pool(config, options.kv_dtype, options.block_size, pool_blocks(options, config)),
       agents(options.max_agents) {}
 
 }  // namespace sbench::server::engine

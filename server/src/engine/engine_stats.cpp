@@ -14,8 +14,8 @@ AgentStats agent_stats(const Agent& agent, const EngineState& state) {
   stats.busy = agent.activity != Agent::Activity::kIdle;
   stats.tokens = agent.context_tokens();
   stats.blocks = agent.blocks.size();
-  stats.kv_bytes_theoretical =
-      static_cast<std::size_t>(agent.kv_tokens) * state.config.kv_bytes_per_token();
+  stats.kv_bytes_theoretical = static_cast<std::size_t>(agent.kv_tokens) *
+                               state.config.kv_bytes_per_token(state.options.kv_dtype);
   stats.kv_bytes_allocated = agent.blocks.size() * state.pool.block_bytes();
   return stats;
 }
@@ -28,7 +28,7 @@ EngineStats collect_stats(const EngineState& state) {
   stats.model = state.config.name;
   stats.parameters = state.config.parameter_count();
   stats.model_bytes = state.model.weight_bytes();
-  stats.kv_bytes_per_token = state.config.kv_bytes_per_token();
+  stats.kv_bytes_per_token = state.config.kv_bytes_per_token(state.options.kv_dtype);
   stats.block_size = state.pool.block_size();
   stats.blocks_total = state.pool.max_blocks();
   stats.blocks_used = state.pool.used_blocks();

@@ -24,7 +24,8 @@ void add_info_routes(Router& router, RouteContext& context) {
         {"vocab_size", config.vocab_size},
         {"parameters", config.parameter_count()},
         {"max_context", max_context_tokens(engine)},
-        {"kv_bytes_per_token", config.kv_bytes_per_token()},
+        {"kv_dtype", kv_dtype_name(engine.options().kv_dtype)},
+        {"kv_bytes_per_token", config.kv_bytes_per_token(engine.options().kv_dtype)},
         {"fingerprint", engine.fingerprint()},
     };
     return json_response(200, {{"object", "list"}, {"data", nlohmann::json::array({model})}});

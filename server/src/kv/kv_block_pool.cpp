@@ -15,14 +15,17 @@ constexpr std::size_t kAlignment = 64;
 
 }  // namespace
 
-void KvBlockPool::FreeAligned::operator()(float* p) const {
+void KvBlockPool::FreeAligned::operator()(std::byte* p) const {
   std::free(p);
 }
 
-KvBlockPool::KvBlockPool(const ModelConfig& config, int block_size, std::size_t max_blocks)
-    : block_size_(block_size),
+KvBlockPool::KvBlockPool(const ModelConfig& config, KvDtype dtype, int block_size,
+                         std::size_t max_blocks)
+    : dtype_(dtype),
+      element_bytes_(kv_dtype_bytes(dtype)),
+      block_size_(block_size),
       kv_dim_(config.kv_dim()),
-      block_floats_(std::size_t{2} * config.n_layers * block_size * config.kv_dim()),
+      block_elements_(std::size_t{2} * config.n_layers * block_size * config.kv_dim()),
       max_blocks_(max_blocks) {
   if (block_size <= 0)
     throw std::invalid_argument("KV block size must be positive");
@@ -44,7 +47,7 @@ bool KvBlockPool::allocate(std::size_t count, std::vector<BlockId>& table) {
     const std::size_t first = slabs_.size() * slab_blocks_;
     const std::size_t blocks = std::min(slab_blocks_, max_blocks_ - first);
     const std::size_t bytes = (blocks * block_bytes() + kAlignment - 1) / kAlignment * kAlignment;
-    auto* memory = static_cast<float*>(std::aligned_alloc(kAlignment, bytes));
+    auto* memory = static_cast<std::byte*>(std::aligned_alloc(kAlignment, bytes));
     if (memory == nullptr)
       throw std::bad_alloc();
     slabs_.emplace_back(memory);
@@ -69,17 +72,17 @@ void KvBlockPool::release(std::vector<BlockId>& table) {
   table.clear();
 }
 
-float* KvBlockPool::block_base(BlockId block) const {
+std::byte* KvBlockPool::block_base(BlockId block) const {
   const auto index = static_cast<std::size_t>(block);
-  return slabs_[index / slab_blocks_].get() + (index % slab_blocks_) * block_floats_;
+  return slabs_[index / slab_blocks_].get() + (index % slab_blocks_) * block_bytes();
 }
 
-float* KvBlockPool::keys(BlockId block, int layer) const {
-  return block_base(block) + std::size_t{2} * layer * block_size_ * kv_dim_;
+std::byte* KvBlockPool::keys(BlockId block, int layer) const {
+  return block_base(block) + std::size_t{2} * layer * block_size_ * kv_dim_ * element_bytes_;
 }
 
-float* KvBlockPool::values(BlockId block, int layer) const {
-  return keys(block, layer) + static_cast<std::size_t>(block_size_) * kv_dim_;
+std::byte* KvBlockPool::values(BlockId block, int layer) const {
+  return keys(block, layer) + static_cast<std::size_t>(block_size_) * kv_dim_ * element_bytes_;
 }
 
 std::size_t KvBlockPool::used_blocks() const {

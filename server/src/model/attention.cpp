@@ -36,6 +36,8 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
   const int block_size = kv.block_size();
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
   const std::vector<BlockId>& blocks = *step.blocks;
+  const KvKernels& cache = kernels_.kv(kv.dtype());
+  const std::size_t head_offset = static_cast<std::size_t>(kv_head) * head_dim * kv.element_bytes();
 
   for (std::size_t t = 0; t < step.tokens.size(); ++t, ++row) {
     const int visible = step.start_pos + static_cast<int>(t) + 1;  // causal: itself and before
@@ -43,9 +45,8 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
       const float* query = qkv + row * qkv_stride + head * head_dim;
       for (int first = 0; first < visible; first += block_size) {
         const int count = std::min(block_size, visible - first);
-        const float* keys = kv.keys(blocks[first / block_size], layer) + kv_head * head_dim;
-        kernels_.attention_scores(query, keys, count, head_dim, kv_dim, scale,
-                                  scores.data() + first);
+        const std::byte* keys = kv.keys(blocks[first / block_size], layer) + head_offset;
+        cache.attention_scores(query, keys, count, head_dim, kv_dim, scale, scores.data() + first);
       }
       const float sum = kernels_.softmax_numerators(scores.data(), visible);
 
@@ -53,8 +54,8 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
       std::fill_n(result, head_dim, 0.0f);
       for (int first = 0; first < visible; first += block_size) {
         const int count = std::min(block_size, visible - first);
-        const float* values = kv.values(blocks[first / block_size], layer) + kv_head * head_dim;
-        kernels_.accumulate_values(scores.data() + first, values, count, head_dim, kv_dim, result);
+        const std::byte* values = kv.values(blocks[first / block_size], layer) + head_offset;
+        cache.accumulate_values(scores.data() + first, values, count, head_dim, kv_dim, result);
       }
       const float inverse = 1.0f / sum;
       for (int d = 0; d < head_dim; ++d)

@@ -58,4 +58,13 @@ std::uint64_t fingerprint(const Weights& weights) {
   return hasher.digest();
 }
 
+std::uint64_t cache_fingerprint(std::uint64_t model_fingerprint, KvDtype dtype) {
+  if (dtype == KvDtype::f32)
+    return model_fingerprint;
+  Hasher hasher;
+  hasher.add_value(model_fingerprint);
+  hasher.add(kv_dtype_name(dtype), 3);
+  return hasher.digest();
+}
+
 }  // namespace sbench::server::model

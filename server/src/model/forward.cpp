@@ -134,15 +134,17 @@ void ForwardPass::store_keys_values(std::span<const SequenceStep> batch, KvBlock
   const int kv_dim = config_.kv_dim();
   const std::size_t qkv_stride = dim + 2 * kv_dim;
   const int block_size = kv.block_size();
+  const KvKernels& cache = kernels_.kv(kv.dtype());
   for (std::size_t s = 0; s < batch.size(); ++s) {
     for (std::size_t t = 0; t < batch[s].tokens.size(); ++t) {
       const int row = first_row_[s] + static_cast<int>(t);
       const int position = positions_[row];
       const BlockId block = (*batch[s].blocks)[position / block_size];
-      const std::size_t slot = static_cast<std::size_t>(position % block_size) * kv_dim;
+      const std::size_t slot =
+          static_cast<std::size_t>(position % block_size) * kv_dim * kv.element_bytes();
       const float* k = qkv_.data() + row * qkv_stride + dim;
-      std::copy_n(k, kv_dim, kv.keys(block, layer) + slot);
-      std::copy_n(k + kv_dim, kv_dim, kv.values(block, layer) + slot);
+      cache.store(k, kv_dim, kv.keys(block, layer) + slot);
+      cache.store(k + kv_dim, kv_dim, kv.values(block, layer) + slot);
     }
   }
 }

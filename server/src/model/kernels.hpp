@@ -2,6 +2,8 @@
 
 #include <cstddef>
 
+#include "sbench/server/model_config.hpp"
+
 namespace sbench::server::model {
 
 // Packed weights are stored in panels of this many output rows, k-major
@@ -28,24 +30,34 @@ struct GemmBlock {
   int columns;  // valid columns from `y` (the matrix's last panel may be partial)
 };
 
-// One implementation per instruction set, chosen once at run time. Each
-// attention function handles `count` consecutive tokens of one KV block,
-// `stride` floats apart.
+// Attention's reads and writes of the KV cache, one set per KvDtype. Each
+// read handles `count` consecutive tokens of one KV block, `stride` elements
+// apart; arithmetic is in f32 whatever the element type.
+struct KvKernels {
+  // scores[j] = scale * dot(query, keys + j * stride)
+  void (*attention_scores)(const float* query, const std::byte* keys, int count, int head_dim,
+                           std::size_t stride, float scale, float* scores);
+  // out[d] += sum_j weights[j] * values[j * stride + d], j ascending
+  void (*accumulate_values)(const float* weights, const std::byte* values, int count, int head_dim,
+                            std::size_t stride, float* out);
+  // to[i] = from[i] in the element type (f16: rounded to nearest, ties to even)
+  void (*store)(const float* from, int count, std::byte* to);
+};
+
+// One implementation per instruction set, chosen once at run time.
 struct Kernels {
   const char* name;
   void (*gemm)(const GemmBlock& block);
-  // scores[j] = scale * dot(query, keys + j * stride)
-  void (*attention_scores)(const float* query, const float* keys, int count, int head_dim,
-                           std::size_t stride, float scale, float* scores);
   // scores <- exp(scores - max(scores)); returns their sum.
   float (*softmax_numerators)(float* scores, int count);
-  // out[d] += sum_j weights[j] * values[j * stride + d], j ascending
-  void (*accumulate_values)(const float* weights, const float* values, int count, int head_dim,
-                            std::size_t stride, float* out);
+  KvKernels kv_f32;
+  KvKernels kv_f16;
+
+  const KvKernels& kv(KvDtype dtype) const { return dtype == KvDtype::f16 ? kv_f16 : kv_f32; }
 };
 
 const Kernels& portable_kernels();
 const Kernels* avx2_kernels();  // nullptr when not built for x86-64
-const Kernels& best_kernels();  // AVX2+FMA when the CPU has them
+const Kernels& best_kernels();  // AVX2+FMA+F16C when the CPU has them
 
 }  // namespace sbench::server::model

@@ -1,12 +1,15 @@
-// AVX2+FMA kernels. This file alone is compiled with -mavx2 -mfma (see
+// AVX2+FMA+F16C kernels. This file alone is compiled with -mavx2 -mfma -mf16c (see
 // server/CMakeLists.txt); best_kernels() only hands these out after checking
 // the CPU, so the rest of the library stays portable.
 #include <algorithm>
 
 #include "model/kernels.hpp"
 
-#if defined(__AVX2__) && defined(__FMA__)
+#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 #include <immintrin.h>
+
+#include <cstdint>
+#include <cstring>
 
 namespace sbench::server::model {
 namespace {
@@ -24,6 +27,20 @@ constexpr int kMaxTileRows = 6;
 // half the speed of 1 row); asking for lines this far ahead keeps the
 // stream bandwidth-bound.
 constexpr int kPrefetchAhead = 48;
+
+// Eight cache elements as f32, and one for the tails.
+__m256 load8(const float* p) {
+  return _mm256_loadu_ps(p);
+}
+__m256 load8(const std::uint16_t* p) {
+  return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+float element(const float* p) {
+  return *p;
+}
+float element(const std::uint16_t* p) {
+  return _cvtsh_ss(*p);
+}
 
 // One fixed reduction tree, so a dot product's value never depends on the
 // code path that computed it.
@@ -144,8 +161,8 @@ void gemm(const GemmBlock& b) {
 
 // N keys at once, each with its own accumulator and the same operations as
 // N = 1, so grouping keys changes speed, never values.
-template <int N>
-void dot_keys(const float* query, const float* keys, int head_dim, std::size_t stride, float scale,
+template <int N, class T>
+void dot_keys(const float* query, const T* keys, int head_dim, std::size_t stride, float scale,
               float* scores) {
   __m256 acc[N];
 #pragma GCC unroll 8
@@ -156,19 +173,21 @@ void dot_keys(const float* query, const float* keys, int head_dim, std::size_t s
     const __m256 q = _mm256_loadu_ps(query + d);
 #pragma GCC unroll 8
     for (int n = 0; n < N; ++n)
-      acc[n] = _mm256_fmadd_ps(q, _mm256_loadu_ps(keys + n * stride + d), acc[n]);
+      acc[n] = _mm256_fmadd_ps(q, load8(keys + n * stride + d), acc[n]);
   }
 #pragma GCC unroll 8
   for (int n = 0; n < N; ++n) {
     float dot = horizontal_sum(acc[n]);
     for (int t = d; t < head_dim; ++t)
-      dot += query[t] * keys[n * stride + t];
+      dot += query[t] * element(keys + n * stride + t);
     scores[n] = dot * scale;
   }
 }
 
-void attention_scores(const float* query, const float* keys, int count, int head_dim,
+template <class T>
+void attention_scores(const float* query, const std::byte* bytes, int count, int head_dim,
                       std::size_t stride, float scale, float* scores) {
+  const auto* keys = reinterpret_cast<const T*>(bytes);
   int j = 0;
   for (; j + 4 <= count; j += 4)
     dot_keys<4>(query, keys + j * stride, head_dim, stride, scale, scores + j);
@@ -223,8 +242,8 @@ float softmax_numerators(float* scores, int count) {
   return horizontal_sum(sum);
 }
 
-template <int Chunks>
-void accumulate_chunks(const float* weights, const float* values, int count, std::size_t stride,
+template <int Chunks, class T>
+void accumulate_chunks(const float* weights, const T* values, int count, std::size_t stride,
                        float* out) {
   __m256 acc[Chunks];
 #pragma GCC unroll 8
@@ -234,15 +253,17 @@ void accumulate_chunks(const float* weights, const float* values, int count, std
     const __m256 weight = _mm256_broadcast_ss(weights + j);
 #pragma GCC unroll 8
     for (int c = 0; c < Chunks; ++c)
-      acc[c] = _mm256_fmadd_ps(weight, _mm256_loadu_ps(values + j * stride + c * kLanes), acc[c]);
+      acc[c] = _mm256_fmadd_ps(weight, load8(values + j * stride + c * kLanes), acc[c]);
   }
 #pragma GCC unroll 8
   for (int c = 0; c < Chunks; ++c)
     _mm256_storeu_ps(out + c * kLanes, acc[c]);
 }
 
-void accumulate_values(const float* weights, const float* values, int count, int head_dim,
+template <class T>
+void accumulate_values(const float* weights, const std::byte* bytes, int count, int head_dim,
                        std::size_t stride, float* out) {
+  const auto* values = reinterpret_cast<const T*>(bytes);
   int d = 0;
   for (; d + 8 * kLanes <= head_dim; d += 8 * kLanes)
     accumulate_chunks<8>(weights, values + d, count, stride, out + d);
@@ -252,10 +273,27 @@ void accumulate_values(const float* weights, const float* values, int count, int
     accumulate_chunks<1>(weights, values + d, count, stride, out + d);
   for (; d < head_dim; ++d)
     for (int j = 0; j < count; ++j)
-      out[d] += weights[j] * values[j * stride + d];
+      out[d] += weights[j] * element(values + j * stride + d);
 }
 
-constexpr Kernels kAvx2{"avx2-fma", gemm, attention_scores, softmax_numerators, accumulate_values};
+void store_f32(const float* from, int count, std::byte* to) {
+  std::memcpy(to, from, static_cast<std::size_t>(count) * sizeof(float));
+}
+
+void store_f16(const float* from, int count, std::byte* to) {
+  auto* halves = reinterpret_cast<std::uint16_t*>(to);
+  int i = 0;
+  for (; i + kLanes <= count; i += kLanes)
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(halves + i),
+                     _mm256_cvtps_ph(_mm256_loadu_ps(from + i), _MM_FROUND_TO_NEAREST_INT));
+  for (; i < count; ++i)
+    halves[i] = _cvtss_sh(from[i], _MM_FROUND_TO_NEAREST_INT);
+}
+
+constexpr Kernels kAvx2{
+    "avx2-fma", gemm, softmax_numerators,
+    KvKernels{attention_scores<float>, accumulate_values<float>, store_f32},
+    KvKernels{attention_scores<std::uint16_t>, accumulate_values<std::uint16_t>, store_f16}};
 
 }  // namespace
 

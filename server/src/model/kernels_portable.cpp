@@ -3,7 +3,10 @@
 // results stay batch-invariant here too (though not bit-equal to AVX2).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
+#include "model/half.hpp"
 #include "model/kernels.hpp"
 
 namespace sbench::server::model {
@@ -26,13 +29,23 @@ void gemm(const GemmBlock& b) {
   }
 }
 
-void attention_scores(const float* query, const float* keys, int count, int head_dim,
+// Reads one element of the cache as f32.
+float element(const float* p) {
+  return *p;
+}
+float element(const std::uint16_t* p) {
+  return half_to_float(*p);
+}
+
+template <class T>
+void attention_scores(const float* query, const std::byte* bytes, int count, int head_dim,
                       std::size_t stride, float scale, float* scores) {
+  const auto* keys = reinterpret_cast<const T*>(bytes);
   for (int j = 0; j < count; ++j) {
-    const float* key = keys + j * stride;
+    const T* key = keys + j * stride;
     float dot = 0.0f;
     for (int d = 0; d < head_dim; ++d)
-      dot += query[d] * key[d];
+      dot += query[d] * element(key + d);
     scores[j] = dot * scale;
   }
 }
@@ -47,15 +60,29 @@ float softmax_numerators(float* scores, int count) {
   return sum;
 }
 
-void accumulate_values(const float* weights, const float* values, int count, int head_dim,
+template <class T>
+void accumulate_values(const float* weights, const std::byte* bytes, int count, int head_dim,
                        std::size_t stride, float* out) {
+  const auto* values = reinterpret_cast<const T*>(bytes);
   for (int j = 0; j < count; ++j)
     for (int d = 0; d < head_dim; ++d)
-      out[d] += weights[j] * values[j * stride + d];
+      out[d] += weights[j] * element(values + j * stride + d);
 }
 
-constexpr Kernels kPortable{"portable", gemm, attention_scores, softmax_numerators,
-                            accumulate_values};
+void store_f32(const float* from, int count, std::byte* to) {
+  std::memcpy(to, from, static_cast<std::size_t>(count) * sizeof(float));
+}
+
+void store_f16(const float* from, int count, std::byte* to) {
+  auto* halves = reinterpret_cast<std::uint16_t*>(to);
+  for (int i = 0; i < count; ++i)
+    halves[i] = float_to_half(from[i]);
+}
+
+constexpr Kernels kPortable{
+    "portable", gemm, softmax_numerators,
+    KvKernels{attention_scores<float>, accumulate_values<float>, store_f32},
+    KvKernels{attention_scores<std::uint16_t>, accumulate_values<std::uint16_t>, store_f16}};
 
 }  // namespace
 

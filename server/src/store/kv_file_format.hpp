@@ -5,10 +5,13 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "sbench/server/model_config.hpp"
+
 // On-disk layout of a cache file, version 1 (little-endian, written as is):
 //   KvFileHeader
 //   payload: token ids as int32 [tokens]
-//            then per layer: keys [kv_tokens][kv_dim], values [kv_tokens][kv_dim] as f32
+//            then per layer: keys [kv_tokens][kv_dim], values [kv_tokens][kv_dim]
+//            as f32 or IEEE binary16, as `dtype` says
 // The checksum covers the payload; the header is checked field by field
 // against the model and the file size instead.
 
@@ -20,6 +23,11 @@ static_assert(std::endian::native == std::endian::little,
 inline constexpr std::array<char, 4> kKvFileMagic = {'S', 'B', 'K', 'V'};
 inline constexpr std::uint32_t kKvFileVersion = 1;
 inline constexpr std::uint32_t kKvDtypeF32 = 0;
+inline constexpr std::uint32_t kKvDtypeF16 = 1;
+
+inline std::uint32_t kv_file_dtype(KvDtype dtype) {
+  return dtype == KvDtype::f16 ? kKvDtypeF16 : kKvDtypeF32;
+}
 
 struct KvFileHeader {
   std::array<char, 4> magic = kKvFileMagic;
@@ -39,8 +47,8 @@ static_assert(std::is_trivially_copyable_v<KvFileHeader>);
 static_assert(sizeof(KvFileHeader) == 56, "the header layout is part of the file format");
 
 inline std::uint64_t kv_payload_bytes(std::uint64_t tokens, std::uint64_t kv_tokens,
-                                      std::uint64_t n_layers, std::uint64_t kv_dim) {
-  return tokens * sizeof(std::int32_t) + 2 * n_layers * kv_tokens * kv_dim * sizeof(float);
+                                      std::uint64_t n_layers, std::uint64_t kv_dim, KvDtype dtype) {
+  return tokens * sizeof(std::int32_t) + 2 * n_layers * kv_tokens * kv_dim * kv_dtype_bytes(dtype);
 }
 
 }  // namespace sbench::server::store

@@ -53,8 +53,8 @@ PosixFile open_cache_file(const fs::path& path, const CacheFileError& error) {
 }
 
 // Everything is checked before a block is taken, so a bad file costs no memory.
-KvFileHeader read_valid_header(const PosixFile& file, const KvFileModel& model, int max_tokens,
-                               const CacheFileError& error) {
+KvFileHeader read_valid_header(const PosixFile& file, const KvFileModel& model, KvDtype dtype,
+                               int max_tokens, const CacheFileError& error) {
   const std::size_t size = store::file_size(file);
   KvFileHeader header;
   const iovec header_segment{&header, sizeof(header)};
@@ -66,8 +66,13 @@ KvFileHeader read_valid_header(const PosixFile& file, const KvFileModel& model, 
   if (header.version != store::kKvFileVersion) {
     error.corrupt("unsupported format version " + std::to_string(header.version));
   }
-  if (header.dtype != store::kKvDtypeF32) {
+  if (header.dtype != store::kKvDtypeF32 && header.dtype != store::kKvDtypeF16)
     error.corrupt("unsupported dtype " + std::to_string(header.dtype));
+  if (header.dtype != store::kv_file_dtype(dtype)) {
+    const KvDtype written = header.dtype == store::kKvDtypeF16 ? KvDtype::f16 : KvDtype::f32;
+    error.corrupt(std::string("holds an ") + kv_dtype_name(written) +
+                  " KV cache; this server keeps " + kv_dtype_name(dtype) + " (--kv-dtype " +
+                  kv_dtype_name(written) + " loads it)");
   }
   if (header.fingerprint != model.fingerprint) {
     error.corrupt("model fingerprint mismatch: expected " + hex(model.fingerprint) + " got " +
@@ -85,8 +90,8 @@ KvFileHeader read_valid_header(const PosixFile& file, const KvFileModel& model, 
                                     " tokens, more than the context limit of " +
                                     std::to_string(max_tokens));
   }
-  const std::uint64_t expected =
-      store::kv_payload_bytes(header.tokens, header.kv_tokens, header.n_layers, header.kv_dim);
+  const std::uint64_t expected = store::kv_payload_bytes(header.tokens, header.kv_tokens,
+                                                         header.n_layers, header.kv_dim, dtype);
   if (header.payload_bytes != expected || sizeof(header) + expected != size) {
     error.corrupt("truncated or padded: " + std::to_string(size) + " bytes, expected " +
                   std::to_string(sizeof(header) + expected));
@@ -129,7 +134,7 @@ LoadedKvContext load_kv_file(const fs::path& path, const KvFileModel& model, KvB
   LoadedKvContext loaded;
   try {
     const PosixFile file = open_cache_file(path, error);
-    const KvFileHeader header = read_valid_header(file, model, max_tokens, error);
+    const KvFileHeader header = read_valid_header(file, model, pool.dtype(), max_tokens, error);
     loaded.tokens.resize(header.tokens);
     loaded.kv_tokens = static_cast<int>(header.kv_tokens);
     if (!pool.allocate(pool.blocks_for_tokens(header.kv_tokens), loaded.blocks)) {

@@ -73,8 +73,9 @@ std::size_t write_kv_file(const fs::path& path, const KvFileModel& model,
   header.kv_dim = static_cast<std::uint32_t>(model.kv_dim);
   header.tokens = static_cast<std::uint32_t>(context.tokens.size());
   header.kv_tokens = static_cast<std::uint32_t>(context.kv_tokens);
-  header.payload_bytes =
-      store::kv_payload_bytes(header.tokens, header.kv_tokens, header.n_layers, header.kv_dim);
+  header.dtype = store::kv_file_dtype(pool.dtype());
+  header.payload_bytes = store::kv_payload_bytes(header.tokens, header.kv_tokens, header.n_layers,
+                                                 header.kv_dim, pool.dtype());
 
   TempFile temp(path);
   const auto segments =

@@ -28,7 +28,7 @@ std::vector<iovec> kv_payload_segments(std::span<const int> tokens, int kv_token
   const auto run_bytes = [&](std::size_t block_index) {
     const int first = static_cast<int>(block_index) * block_size;
     const int slots = std::min(block_size, kv_tokens - first);
-    return static_cast<std::size_t>(slots) * model.kv_dim * sizeof(float);
+    return static_cast<std::size_t>(slots) * model.kv_dim * pool.element_bytes();
   };
   for (int layer = 0; layer < model.n_layers; ++layer) {
     for (std::size_t b = 0; b < used_blocks; ++b) {

@@ -20,6 +20,7 @@ struct EngineOptions {
   std::uint64_t seed = 0;            // weight seed for presets
   std::filesystem::path cache_dir = "sbench-cache";
   int threads = 0;                                     // 0: one per hardware thread
+  KvDtype kv_dtype = KvDtype::f16;                     // element type of the KV cache
   int block_size = 16;                                 // tokens per KV block
   std::size_t kv_memory_bytes = std::size_t{2} << 30;  // KV pool limit
   int max_agents = 64;

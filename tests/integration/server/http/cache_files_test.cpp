@@ -96,6 +96,26 @@ TEST_F(CacheFiles, AnotherModelsFileIsUnprocessable) {
   expect_healthy();
 }
 
+TEST_F(CacheFiles, AnF32FileNeverLoadsIntoTheF16ServerSilently) {
+  {
+    // The suite's server keeps f16 (the default); this one the same model in f32.
+    SpawnedServer other(tiny_server_args(cache_dir(), {"--kv-dtype", "f32"}));
+    HttpClient other_client(other.port());
+    ASSERT_EQ(other_client.post_json("/v1/agents", {{"id", "full-width"}}).status, 201);
+    ASSERT_EQ(other_client
+                  .post_json("/v1/agents/full-width/generate",
+                             {{"prompt", "f32 keys"}, {"max_tokens", 2}})
+                  .status,
+              200);
+    ASSERT_EQ(other_client.request("POST", "/v1/agents/full-width/save").status, 200);
+    EXPECT_EQ(other.terminate(), std::optional<int>(0));
+  }
+  const HttpResult refused = client().request("POST", "/v1/agents/full-width/load");
+  expect_error(refused, 422);
+  EXPECT_NE(refused.body.find("--kv-dtype f32"), std::string::npos) << refused.body;
+  expect_healthy();
+}
+
 TEST_F(CacheFiles, MissingFileIsNotFound) {
   expect_error(action("never-saved", "load"), 404);
 }

@@ -1,13 +1,19 @@
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "unit/server/engine/engine_test_support.hpp"
 
 namespace sbench::server::testing {
 namespace {
 
-TEST(Batching, ConcurrentAgentsGetExactlyTheTokensTheyGetAlone) {
+class BatchingPerKvDtype : public ::testing::TestWithParam<KvDtype> {};
+
+TEST_P(BatchingPerKvDtype, ConcurrentAgentsGetExactlyTheTokensTheyGetAlone) {
   TempCacheDir dir;
-  Engine engine(tiny_options(dir.path()));
+  EngineOptions options = tiny_options(dir.path());
+  options.kv_dtype = GetParam();
+  Engine engine(options);
   const std::vector<std::string> prompts = {
       "Once upon a time", "The quick brown fox jumps over the lazy dog", "x",
       "Semantic caching keeps each agent's context", "1 2 3 4 5 6 7 8 9 10 11 12 13"};
@@ -46,6 +52,10 @@ TEST(Batching, ConcurrentAgentsGetExactlyTheTokensTheyGetAlone) {
       << "the agents did not share forward steps (" << together_steps << " steps together, "
       << alone_steps << " alone)";
 }
+
+INSTANTIATE_TEST_SUITE_P(BothKvDtypes, BatchingPerKvDtype,
+                         ::testing::Values(KvDtype::f16, KvDtype::f32),
+                         [](const auto& info) { return std::string(kv_dtype_name(info.param)); });
 
 // Greedy tokens of every prompt, and the decode steps they took, generated
 // all at once on an engine with this max_batch.

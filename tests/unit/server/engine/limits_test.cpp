@@ -92,7 +92,8 @@ TEST_F(Limits, UnknownBusyAndUnloadedAgents) {
 }
 
 TEST_F(Limits, ExhaustedKvPoolFailsTheRequestAndKeepsExistingContexts) {
-  const std::size_t block_bytes = std::size_t{4096} * 16;  // tiny: 4 KiB per token, 16 per block
+  // tiny with an f16 cache: 2 KiB per token, 16 tokens per block
+  const std::size_t block_bytes = std::size_t{2048} * 16;
   options_.kv_memory_bytes = 4 * block_bytes;
   Engine engine(options_);
   ASSERT_EQ(engine.stats().blocks_total, 4u);

@@ -5,13 +5,25 @@
 namespace sbench::server::testing {
 namespace {
 
+TEST(Stats, AnF32CacheTakesTwiceTheBytesPerTokenAndHalfTheBlocks) {
+  TempCacheDir dir;
+  EngineOptions options = tiny_options(dir.path());
+  const EngineStats half = Engine(options).stats();
+  options.kv_dtype = KvDtype::f32;
+  const EngineStats full = Engine(options).stats();
+  EXPECT_EQ(full.kv_bytes_per_token, 2 * half.kv_bytes_per_token);
+  EXPECT_EQ(full.blocks_total, half.blocks_total / 2);
+}
+
 TEST(Stats, MemoryNumbersFollowTheBlockMath) {
   TempCacheDir dir;
   EngineOptions options = tiny_options(dir.path());
   options.block_size = 16;
   Engine engine(options);
   const EngineStats empty = engine.stats();
-  const std::size_t per_token = engine.config().kv_bytes_per_token();
+  const ModelConfig& config = engine.config();
+  // Keys and values of every layer, two bytes each: f16 is the default.
+  const std::size_t per_token = std::size_t{2} * config.n_layers * config.kv_dim() * 2;
   const std::size_t block_bytes = per_token * 16;
   EXPECT_EQ(empty.kv_bytes_per_token, per_token);
   EXPECT_EQ(empty.block_size, 16);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <string>
 #include <vector>
 
 #include "model/model.hpp"
@@ -15,8 +16,9 @@ constexpr int kDecodeSteps = 10;
 
 // Greedy decoding of one sequence alone: the logits after the prompt and after
 // each generated token.
-std::vector<std::vector<float>> decode_alone(Model& model, const std::vector<int>& prompt) {
-  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+std::vector<std::vector<float>> decode_alone(Model& model, KvDtype dtype,
+                                             const std::vector<int>& prompt) {
+  KvBlockPool pool(model.config(), dtype, kTestBlockSize, kTestPoolBlocks);
   TestSequence sequence;
   std::vector<std::vector<float>> history{forward_one(model, pool, sequence, prompt)};
   for (int step = 0; step < kDecodeSteps; ++step) {
@@ -26,7 +28,11 @@ std::vector<std::vector<float>> decode_alone(Model& model, const std::vector<int
   return history;
 }
 
-TEST(BatchInvariance, StaggeredBatchGivesEachSequenceItsSoloLogitsBitForBit) {
+// Every test holds for both KV element types: f16 rounds each stored key and
+// value once, in the same way whatever the batch.
+class BatchInvariance : public ::testing::TestWithParam<KvDtype> {};
+
+TEST_P(BatchInvariance, StaggeredBatchGivesEachSequenceItsSoloLogitsBitForBit) {
   Model model = Model::from_preset("tiny", kSeed, 2);
   const std::vector<int> lengths{3, 17, 40, 1, 64};
   std::vector<std::vector<int>> prompts;
@@ -35,7 +41,7 @@ TEST(BatchInvariance, StaggeredBatchGivesEachSequenceItsSoloLogitsBitForBit) {
 
   // Sequence i joins at step i, so prefills of some mix with decodes of others
   // (continuous batching) and the batch size changes every step.
-  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  KvBlockPool pool(model.config(), GetParam(), kTestBlockSize, kTestPoolBlocks);
   const int count = static_cast<int>(prompts.size());
   std::vector<TestSequence> sequences(count);
   std::vector<std::vector<std::vector<float>>> batched(count);
@@ -63,14 +69,14 @@ TEST(BatchInvariance, StaggeredBatchGivesEachSequenceItsSoloLogitsBitForBit) {
   }
 
   for (int i = 0; i < count; ++i) {
-    const auto alone = decode_alone(model, prompts[i]);
+    const auto alone = decode_alone(model, GetParam(), prompts[i]);
     ASSERT_EQ(batched[i].size(), alone.size());
     for (std::size_t step = 0; step < alone.size(); ++step)
       EXPECT_EQ(batched[i][step], alone[step]) << "sequence " << i << ", step " << step;
   }
 }
 
-TEST(BatchInvariance, ChunkedPrefillMatchesWholePromptBitForBit) {
+TEST_P(BatchInvariance, ChunkedPrefillMatchesWholePromptBitForBit) {
   Model model = Model::from_preset("tiny", kSeed, 2);
   const std::vector<int> prompt = synthetic_prompt(100, 9);
   const int probe = ByteTokenizer::kByteOffset + 'x';
@@ -78,7 +84,7 @@ TEST(BatchInvariance, ChunkedPrefillMatchesWholePromptBitForBit) {
   // Logits after the prompt and after one more token (which reads every
   // cached key and value the chunks wrote).
   const auto run = [&](std::size_t chunk) {
-    KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+    KvBlockPool pool(model.config(), GetParam(), kTestBlockSize, kTestPoolBlocks);
     TestSequence sequence;
     std::vector<float> after_prompt;
     for (std::size_t first = 0; first < prompt.size(); first += chunk) {
@@ -96,28 +102,33 @@ TEST(BatchInvariance, ChunkedPrefillMatchesWholePromptBitForBit) {
   }
 }
 
-TEST(BatchInvariance, ThreadCountDoesNotChangeLogits) {
+TEST_P(BatchInvariance, ThreadCountDoesNotChangeLogits) {
   const std::vector<int> prompt = synthetic_prompt(70, 5);
   Model one_thread = Model::from_preset("tiny", kSeed, 1);
   Model three_threads = Model::from_preset("tiny", kSeed, 3);
-  EXPECT_EQ(decode_alone(one_thread, prompt), decode_alone(three_threads, prompt));
+  EXPECT_EQ(decode_alone(one_thread, GetParam(), prompt),
+            decode_alone(three_threads, GetParam(), prompt));
 }
 
-TEST(BatchInvariance, EntriesWithoutLogitsAreSkippedInTheOutput) {
+TEST_P(BatchInvariance, EntriesWithoutLogitsAreSkippedInTheOutput) {
   Model model = Model::from_preset("tiny", kSeed, 2);
-  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  KvBlockPool pool(model.config(), GetParam(), kTestBlockSize, kTestPoolBlocks);
   const std::vector<int> a = synthetic_prompt(5, 1), b = synthetic_prompt(9, 2);
   TestSequence first, second;
   const std::vector<SequenceStep> batch{append_step(pool, first, a, false),
                                         append_step(pool, second, b, true)};
   std::vector<float> logits;
   model.forward(batch, pool, logits);
-  EXPECT_EQ(logits, decode_alone(model, b).front());
+  EXPECT_EQ(logits, decode_alone(model, GetParam(), b).front());
 }
+
+INSTANTIATE_TEST_SUITE_P(BothKvDtypes, BatchInvariance,
+                         ::testing::Values(KvDtype::f16, KvDtype::f32),
+                         [](const auto& info) { return std::string(kv_dtype_name(info.param)); });
 
 TEST(GreedyDecode, DoesNotCollapseIntoOneRepeatedToken) {
   Model model = Model::from_preset("tiny", kSeed, 2);
-  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  KvBlockPool pool(model.config(), KvDtype::f16, kTestBlockSize, kTestPoolBlocks);
   TestSequence sequence;
   std::vector<float> logits = forward_one(model, pool, sequence, synthetic_prompt(12, 4));
   std::set<int> distinct;
@@ -131,7 +142,7 @@ TEST(GreedyDecode, DoesNotCollapseIntoOneRepeatedToken) {
 
 TEST(ForwardErrors, RejectsInvalidSteps) {
   Model model = Model::from_preset("tiny", kSeed, 1);
-  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  KvBlockPool pool(model.config(), KvDtype::f16, kTestBlockSize, kTestPoolBlocks);
   std::vector<float> logits;
   TestSequence sequence;
   const std::vector<int> bad_token{model.config().vocab_size};

@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <string>
+#include <utility>
 #include <vector>
 
+#include "model/half.hpp"
 #include "model/matmul.hpp"
 #include "model/random.hpp"
 
@@ -86,42 +90,126 @@ TEST(Matmul, PackingRowsInPiecesEqualsPackingAtOnce) {
   EXPECT_THROW(pieces.set_rows(40, w.data(), 11, pool), std::out_of_range);
 }
 
-TEST(AttentionKernels, ScoresSoftmaxAndValuesMatchPlainMath) {
+// `values` as the cache keeps them: stored through the kernels in `dtype`,
+// and read back as the exact values attention sees.
+struct StoredRun {
+  std::vector<std::byte> bytes;
+  std::vector<double> exact;
+};
+
+StoredRun store_run(const KvKernels& cache, KvDtype dtype, const std::vector<float>& values) {
+  StoredRun run{std::vector<std::byte>(values.size() * kv_dtype_bytes(dtype)), {}};
+  cache.store(values.data(), static_cast<int>(values.size()), run.bytes.data());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (dtype == KvDtype::f32) {
+      run.exact.push_back(values[i]);
+    } else {
+      std::uint16_t half;
+      std::memcpy(&half, run.bytes.data() + 2 * i, 2);
+      run.exact.push_back(half_to_float(half));
+    }
+  }
+  return run;
+}
+
+TEST(AttentionKernels, ScoresSoftmaxAndValuesMatchPlainMathForBothDtypes) {
   constexpr int kHeadDim = 20, kStride = 44;
   for (const Kernels* kernels : all_kernels()) {
-    for (int count : {1, 3, 4, 9, 17}) {
-      const auto query = random_floats(kHeadDim, 6);
-      const auto keys = random_floats(std::size_t(count) * kStride, 7);
-      std::vector<float> scores(count);
-      kernels->attention_scores(query.data(), keys.data(), count, kHeadDim, kStride, 0.5f,
-                                scores.data());
-      std::vector<double> expected(count);
-      double max = -1e30;
-      for (int j = 0; j < count; ++j) {
-        for (int d = 0; d < kHeadDim; ++d)
-          expected[j] += 0.5 * query[d] * keys[j * kStride + d];
-        EXPECT_NEAR(scores[j], expected[j], 1e-5) << kernels->name;
-        max = std::max(max, expected[j]);
-      }
+    for (KvDtype dtype : {KvDtype::f32, KvDtype::f16}) {
+      const KvKernels& cache = kernels->kv(dtype);
+      const std::string where = std::string(kernels->name) + " " + kv_dtype_name(dtype);
+      for (int count : {1, 3, 4, 9, 17}) {
+        const auto query = random_floats(kHeadDim, 6);
+        const auto source = random_floats(std::size_t(count) * kStride, 7);
+        const StoredRun keys = store_run(cache, dtype, source);
+        for (std::size_t i = 0; i < source.size(); ++i)  // f16: rounded, not truncated
+          ASSERT_NEAR(keys.exact[i], source[i], std::ldexp(std::abs(source[i]), -11) + 0x1p-25)
+              << where;
+        std::vector<float> scores(count);
+        cache.attention_scores(query.data(), keys.bytes.data(), count, kHeadDim, kStride, 0.5f,
+                               scores.data());
+        std::vector<double> expected(count);
+        double max = -1e30;
+        for (int j = 0; j < count; ++j) {
+          for (int d = 0; d < kHeadDim; ++d)
+            expected[j] += 0.5 * query[d] * keys.exact[j * kStride + d];
+          EXPECT_NEAR(scores[j], expected[j], 1e-5) << where;
+          max = std::max(max, expected[j]);
+        }
 
-      const float sum = kernels->softmax_numerators(scores.data(), count);
-      double expected_sum = 0;
-      for (int j = 0; j < count; ++j) {
-        const double e = std::exp(expected[j] - max);
-        expected_sum += e;
-        EXPECT_NEAR(scores[j], e, 1e-5 * e + 1e-6) << kernels->name << " count " << count;
-      }
-      EXPECT_NEAR(sum, expected_sum, 1e-5 * expected_sum) << kernels->name;
+        const float sum = kernels->softmax_numerators(scores.data(), count);
+        double expected_sum = 0;
+        for (int j = 0; j < count; ++j) {
+          const double e = std::exp(expected[j] - max);
+          expected_sum += e;
+          EXPECT_NEAR(scores[j], e, 1e-5 * e + 1e-6) << where << " count " << count;
+        }
+        EXPECT_NEAR(sum, expected_sum, 1e-5 * expected_sum) << where;
 
-      std::vector<float> out(kHeadDim, 1.0f);
-      kernels->accumulate_values(scores.data(), keys.data(), count, kHeadDim, kStride, out.data());
-      for (int d = 0; d < kHeadDim; ++d) {
-        double value = 1.0;
-        for (int j = 0; j < count; ++j)
-          value += double(scores[j]) * keys[j * kStride + d];
-        EXPECT_NEAR(out[d], value, 1e-5) << kernels->name;
+        std::vector<float> out(kHeadDim, 1.0f);
+        cache.accumulate_values(scores.data(), keys.bytes.data(), count, kHeadDim, kStride,
+                                out.data());
+        for (int d = 0; d < kHeadDim; ++d) {
+          double value = 1.0;
+          for (int j = 0; j < count; ++j)
+            value += double(scores[j]) * keys.exact[j * kStride + d];
+          EXPECT_NEAR(out[d], value, 1e-5) << where;
+        }
       }
     }
+  }
+}
+
+std::uint16_t stored_half(const Kernels& kernels, float value) {
+  std::uint16_t half;
+  kernels.kv_f16.store(&value, 1, reinterpret_cast<std::byte*>(&half));
+  return half;
+}
+
+TEST(HalfConversion, EveryHalfSurvivesTheRoundTripOnEveryKernelSet) {
+  for (const Kernels* kernels : all_kernels()) {
+    for (std::uint32_t bits = 0; bits <= 0xffff; ++bits) {
+      const auto half = static_cast<std::uint16_t>(bits);
+      const float value = half_to_float(half);
+      if (std::isnan(value))
+        EXPECT_TRUE(std::isnan(half_to_float(stored_half(*kernels, value))));
+      else
+        ASSERT_EQ(stored_half(*kernels, value), half) << kernels->name << " " << value;
+    }
+  }
+}
+
+TEST(HalfConversion, RoundsToNearestTiesToEvenLikeTheHardware) {
+  // Ties between two halves, the overflow and underflow edges, subnormals.
+  const std::vector<std::pair<float, std::uint16_t>> cases = {
+      {1.0f + 0x1p-11f, 0x3c00},      // tie: stays at the even 1.0
+      {1.0f + 3 * 0x1p-11f, 0x3c02},  // tie: up to the even neighbour
+      {1.0f + 0x1p-11f + 0x1p-20f, 0x3c01},
+      {65504.0f, 0x7bff},
+      {65519.0f, 0x7bff},
+      {65520.0f, 0x7c00},  // the tie above the largest half: infinity
+      {-1e10f, 0xfc00},
+      {0x1p-24f, 0x0001},  // smallest subnormal
+      {0x1p-25f, 0x0000},  // tie with zero: even
+      {0x1p-25f * 1.5f, 0x0001},
+      {0x1p-14f - 0x1p-25f, 0x0400},  // rounds up into the smallest normal
+      {-0.0f, 0x8000},
+  };
+  for (const Kernels* kernels : all_kernels())
+    for (const auto& [value, half] : cases)
+      EXPECT_EQ(stored_half(*kernels, value), half) << kernels->name << " " << value;
+
+  // Random floats of every magnitude: each kernel set rounds like the portable one.
+  const CounterRandom random(11);
+  for (std::uint64_t i = 0; i < 200000; ++i) {
+    const auto bits = static_cast<std::uint32_t>(random.bits(i));
+    float value;
+    std::memcpy(&value, &bits, sizeof value);
+    if (std::isnan(value))
+      continue;
+    for (const Kernels* kernels : all_kernels())
+      ASSERT_EQ(stored_half(*kernels, value), float_to_half(value))
+          << kernels->name << " " << value;
   }
 }
 

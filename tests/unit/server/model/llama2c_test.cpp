@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 constexpr std::uint64_t kSeed = 17;
 
 std::vector<float> decode_logits(Model& model, int steps) {
-  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  KvBlockPool pool(model.config(), KvDtype::f32, kTestBlockSize, kTestPoolBlocks);
   TestSequence sequence;
   std::vector<float> all;
   std::vector<float> logits = forward_one(model, pool, sequence, synthetic_prompt(20, 1));
@@ -85,7 +85,7 @@ TEST_F(Llama2c, SharedClassifierUsesTheEmbedding) {
   // Compared with the naive reader, which takes the classifier from the
   // embedding itself.
   ReferenceLlama reference(dir_.path("shared.bin"));
-  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  KvBlockPool pool(model.config(), KvDtype::f32, kTestBlockSize, kTestPoolBlocks);
   TestSequence sequence;
   const std::vector<int> prompt = synthetic_prompt(9, 2);
   std::vector<double> expected;
@@ -114,7 +114,7 @@ TEST_F(Llama2c, LargeVocabularyFileLoadsAndDecodes) {
   Model model = Model::from_llama2c(dir_.path("vocab32k.bin"), 2);
   EXPECT_EQ(model.config().vocab_size, 32000);
 
-  KvBlockPool pool(model.config(), kTestBlockSize, kTestPoolBlocks);
+  KvBlockPool pool(model.config(), KvDtype::f32, kTestBlockSize, kTestPoolBlocks);
   TestSequence sequence;
   std::vector<float> logits =
       forward_one(model, pool, sequence, ByteTokenizer(32000).encode("Once upon a time"));

@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <numeric>
 #include <string>
+#include <utility>
 
 #include "sbench/server/engine_error.hpp"
 #include "store/kv_file_format.hpp"
@@ -40,28 +42,54 @@ KvFileModel model_identity(std::uint64_t fingerprint = 0xfeedbeefcafe1234ULL) {
                      .vocab_size = shape().vocab_size};
 }
 
-// A distinct, exactly representable value for every float of the cache.
-float kv_value(int layer, bool is_value, int token, int d) {
-  return static_cast<float>(((layer * 2 + (is_value ? 1 : 0)) * 1000 + token) * 10 + d);
+// A distinct value for every element of the cache: an exactly representable
+// float in an f32 pool, a distinct bit pattern in an f16 one (the file
+// carries elements as bytes, whatever they mean).
+std::uint32_t kv_pattern(int layer, bool is_value, int token, int d) {
+  return static_cast<std::uint32_t>(((layer * 2 + (is_value ? 1 : 0)) * 1000 + token) * 10 + d);
 }
 
-float* kv_slot(const KvBlockPool& pool, const std::vector<BlockId>& blocks, int layer,
-               bool is_value, int token) {
+std::byte* kv_element(const KvBlockPool& pool, const std::vector<BlockId>& blocks, int layer,
+                      bool is_value, int token, int d) {
   const BlockId block = blocks[token / pool.block_size()];
-  float* base = is_value ? pool.values(block, layer) : pool.keys(block, layer);
-  return base + static_cast<std::size_t>(token % pool.block_size()) * kKvDim;
+  std::byte* base = is_value ? pool.values(block, layer) : pool.keys(block, layer);
+  return base +
+         (static_cast<std::size_t>(token % pool.block_size()) * kKvDim + d) * pool.element_bytes();
+}
+
+void write_element(std::byte* to, KvDtype dtype, std::uint32_t pattern) {
+  if (dtype == KvDtype::f32) {
+    const auto value = static_cast<float>(pattern);
+    std::memcpy(to, &value, sizeof value);
+  } else {
+    const auto bits = static_cast<std::uint16_t>(pattern);
+    std::memcpy(to, &bits, sizeof bits);
+  }
+}
+
+bool element_is(const std::byte* at, KvDtype dtype, std::uint32_t pattern) {
+  std::byte expected[4];
+  write_element(expected, dtype, pattern);
+  return std::memcmp(at, expected, kv_dtype_bytes(dtype)) == 0;
 }
 
 void fill_kv(const KvBlockPool& pool, const std::vector<BlockId>& blocks, int kv_tokens) {
-  for (int layer = 0; layer < kLayers; ++layer) {
-    for (bool is_value : {false, true}) {
-      for (int t = 0; t < kv_tokens; ++t) {
-        float* slot = kv_slot(pool, blocks, layer, is_value, t);
+  for (int layer = 0; layer < kLayers; ++layer)
+    for (bool is_value : {false, true})
+      for (int t = 0; t < kv_tokens; ++t)
         for (int d = 0; d < kKvDim; ++d)
-          slot[d] = kv_value(layer, is_value, t, d);
-      }
-    }
-  }
+          write_element(kv_element(pool, blocks, layer, is_value, t, d), pool.dtype(),
+                        kv_pattern(layer, is_value, t, d));
+}
+
+void expect_kv(const KvBlockPool& pool, const std::vector<BlockId>& blocks, int kv_tokens) {
+  for (int layer = 0; layer < kLayers; ++layer)
+    for (bool is_value : {false, true})
+      for (int t = 0; t < kv_tokens; ++t)
+        for (int d = 0; d < kKvDim; ++d)
+          ASSERT_TRUE(element_is(kv_element(pool, blocks, layer, is_value, t, d), pool.dtype(),
+                                 kv_pattern(layer, is_value, t, d)))
+              << "layer " << layer << " value " << is_value << " token " << t << " dim " << d;
 }
 
 Kind load_error_kind(const fs::path& path, KvBlockPool& pool, int max_tokens = 1000,
@@ -105,21 +133,25 @@ class KvFileTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Saves a context of `tokens` ids whose first `kv_tokens` have KV.
-  std::size_t save_context(const fs::path& path, int tokens, int kv_tokens) {
+  // Saves a context of `tokens` ids whose first `kv_tokens` have KV, from a
+  // pool of `dtype`.
+  std::size_t save_context(const fs::path& path, int tokens, int kv_tokens,
+                           KvDtype dtype = KvDtype::f32) {
+    KvBlockPool& source = dtype == KvDtype::f32 ? source_ : half_source_;
     ids_.resize(static_cast<std::size_t>(tokens));
     std::iota(ids_.begin(), ids_.end(), 3);
     blocks_.clear();
-    EXPECT_TRUE(source_.allocate(source_.blocks_for_tokens(kv_tokens), blocks_));
-    fill_kv(source_, blocks_, kv_tokens);
-    const std::size_t bytes = save_kv_file(path, model_identity(),
-                                           KvContextView{ids_, kv_tokens, blocks_}, source_, true);
-    source_.release(blocks_);
+    EXPECT_TRUE(source.allocate(source.blocks_for_tokens(kv_tokens), blocks_));
+    fill_kv(source, blocks_, kv_tokens);
+    const std::size_t bytes =
+        save_kv_file(path, model_identity(), KvContextView{ids_, kv_tokens, blocks_}, source, true);
+    source.release(blocks_);
     return bytes;
   }
 
   fs::path dir_;
-  KvBlockPool source_{shape(), 4, 64};
+  KvBlockPool source_{shape(), KvDtype::f32, 4, 64};
+  KvBlockPool half_source_{shape(), KvDtype::f16, 4, 64};
   std::vector<int> ids_;
   std::vector<BlockId> blocks_;
 };
@@ -130,32 +162,60 @@ TEST_F(KvFileTest, RoundTripRestoresTokensAndEveryKvFloatAcrossBlockSizes) {
   EXPECT_EQ(bytes, fs::file_size(path));
   EXPECT_EQ(bytes, sizeof(store::KvFileHeader) + 11 * 4 + 2 * kLayers * 10 * kKvDim * 4);
 
-  KvBlockPool target(shape(), 8, 16);  // another block size: the file must not depend on it
+  // Another block size: the file must not depend on it.
+  KvBlockPool target(shape(), KvDtype::f32, 8, 16);
   LoadedKvContext loaded = load_kv_file(path, model_identity(), target, 1000);
   EXPECT_EQ(loaded.tokens, ids_);
   EXPECT_EQ(loaded.kv_tokens, 10);
   EXPECT_EQ(loaded.file_bytes, bytes);
   ASSERT_EQ(loaded.blocks.size(), 2u);
   EXPECT_EQ(target.used_blocks(), 2u);
-  for (int layer = 0; layer < kLayers; ++layer) {
-    for (bool is_value : {false, true}) {
-      for (int t = 0; t < 10; ++t) {
-        const float* slot = kv_slot(target, loaded.blocks, layer, is_value, t);
-        for (int d = 0; d < kKvDim; ++d) {
-          ASSERT_EQ(slot[d], kv_value(layer, is_value, t, d))
-              << "layer " << layer << " value " << is_value << " token " << t << " dim " << d;
-        }
-      }
-    }
-  }
+  expect_kv(target, loaded.blocks, 10);
   target.release(loaded.blocks);
+}
+
+TEST_F(KvFileTest, AnF16CacheRoundTripsAtHalfTheKvBytesAndSaysItsDtype) {
+  const fs::path path = dir_ / "agent.kv";
+  const std::size_t bytes = save_context(path, 11, 10, KvDtype::f16);
+  EXPECT_EQ(bytes, sizeof(store::KvFileHeader) + 11 * 4 + 2 * kLayers * 10 * kKvDim * 2);
+  store::KvFileHeader header;
+  std::memcpy(&header, file_bytes(path).data(), sizeof header);
+  EXPECT_EQ(header.dtype, store::kKvDtypeF16);
+
+  KvBlockPool target(shape(), KvDtype::f16, 8, 16);
+  LoadedKvContext loaded = load_kv_file(path, model_identity(), target, 1000);
+  EXPECT_EQ(loaded.tokens, ids_);
+  expect_kv(target, loaded.blocks, 10);
+  target.release(loaded.blocks);
+}
+
+TEST_F(KvFileTest, AFileOfTheOtherDtypeIsRefusedNamingBoth) {
+  for (const auto& [written, server] :
+       {std::pair(KvDtype::f32, KvDtype::f16), std::pair(KvDtype::f16, KvDtype::f32)}) {
+    const fs::path path = dir_ / "agent.kv";
+    save_context(path, 5, 4, written);
+    KvBlockPool target(shape(), server, 4, 16);
+    try {
+      load_kv_file(path, model_identity(), target, 1000);
+      FAIL() << "an " << kv_dtype_name(written) << " file loaded into an " << kv_dtype_name(server)
+             << " pool";
+    } catch (const EngineError& error) {
+      EXPECT_EQ(error.kind(), Kind::kCorruptCache);
+      const std::string message = error.what();
+      EXPECT_NE(message.find(std::string("holds an ") + kv_dtype_name(written)), std::string::npos)
+          << message;
+      EXPECT_NE(message.find(std::string("keeps ") + kv_dtype_name(server)), std::string::npos)
+          << message;
+    }
+    EXPECT_EQ(target.used_blocks(), 0u);
+  }
 }
 
 TEST_F(KvFileTest, SaveReplacesAnExistingFile) {
   const fs::path path = dir_ / "agent.kv";
   save_context(path, 5, 4);
   const std::size_t bytes = save_context(path, 20, 19);
-  KvBlockPool target(shape(), 4, 16);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 16);
   LoadedKvContext loaded = load_kv_file(path, model_identity(), target, 1000);
   EXPECT_EQ(loaded.tokens.size(), 20u);
   EXPECT_EQ(loaded.file_bytes, bytes);
@@ -166,7 +226,7 @@ TEST_F(KvFileTest, SaveReplacesAnExistingFile) {
 TEST_F(KvFileTest, EmptyContextRoundTrips) {
   const fs::path path = dir_ / "empty.kv";
   save_context(path, 0, 0);
-  KvBlockPool target(shape(), 4, 1);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 1);
   LoadedKvContext loaded = load_kv_file(path, model_identity(), target, 1000);
   EXPECT_TRUE(loaded.tokens.empty());
   EXPECT_TRUE(loaded.blocks.empty());
@@ -176,7 +236,7 @@ TEST_F(KvFileTest, CorruptPayloadByteIsDetectedByTheChecksum) {
   const fs::path path = dir_ / "agent.kv";
   const std::size_t bytes = save_context(path, 30, 29);
   overwrite_byte(path, bytes - 5, 0x5a);
-  KvBlockPool target(shape(), 4, 16);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 16);
   EXPECT_EQ(load_error_kind(path, target), Kind::kCorruptCache);
   EXPECT_EQ(target.used_blocks(), 0u);
 }
@@ -184,7 +244,7 @@ TEST_F(KvFileTest, CorruptPayloadByteIsDetectedByTheChecksum) {
 TEST_F(KvFileTest, TruncatedFileIsCorrupt) {
   const fs::path path = dir_ / "agent.kv";
   const std::size_t bytes = save_context(path, 30, 29);
-  KvBlockPool target(shape(), 4, 16);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 16);
   fs::resize_file(path, bytes - 1);
   EXPECT_EQ(load_error_kind(path, target), Kind::kCorruptCache);
   fs::resize_file(path, 10);  // not even a header
@@ -196,7 +256,7 @@ TEST_F(KvFileTest, WrongMagicIsCorrupt) {
   const fs::path path = dir_ / "agent.kv";
   save_context(path, 5, 4);
   overwrite_byte(path, 0, 'X');
-  KvBlockPool target(shape(), 4, 16);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 16);
   EXPECT_EQ(load_error_kind(path, target), Kind::kCorruptCache);
   EXPECT_EQ(target.used_blocks(), 0u);
 }
@@ -204,7 +264,7 @@ TEST_F(KvFileTest, WrongMagicIsCorrupt) {
 TEST_F(KvFileTest, AnotherModelsFileIsRejectedNamingBothFingerprints) {
   const fs::path path = dir_ / "agent.kv";
   save_context(path, 5, 4);
-  KvBlockPool target(shape(), 4, 16);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 16);
   try {
     load_kv_file(path, model_identity(0x1111), target, 1000);
     FAIL() << "a file of another model loaded";
@@ -223,20 +283,20 @@ TEST_F(KvFileTest, TokenIdsOutsideTheVocabularyAreCorrupt) {
   save_context(path, 30, 29);  // ids 3..32
   KvFileModel narrow = model_identity();
   narrow.vocab_size = 10;
-  KvBlockPool target(shape(), 4, 16);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 16);
   EXPECT_EQ(load_error_kind(path, target, 1000, narrow), Kind::kCorruptCache);
   EXPECT_EQ(target.used_blocks(), 0u);
 }
 
 TEST_F(KvFileTest, MissingFileIsNotFound) {
-  KvBlockPool target(shape(), 4, 16);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 16);
   EXPECT_EQ(load_error_kind(dir_ / "nobody.kv", target), Kind::kNotFound);
 }
 
 TEST_F(KvFileTest, NotEnoughFreeBlocksIsCapacityAndTakesNone) {
   const fs::path path = dir_ / "agent.kv";
   save_context(path, 30, 29);  // 8 blocks of 4
-  KvBlockPool target(shape(), 4, 10);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 10);
   std::vector<BlockId> held;
   ASSERT_TRUE(target.allocate(5, held));
   EXPECT_EQ(load_error_kind(path, target), Kind::kCapacity);
@@ -247,7 +307,7 @@ TEST_F(KvFileTest, NotEnoughFreeBlocksIsCapacityAndTakesNone) {
 TEST_F(KvFileTest, ContextLongerThanTheLimitIsCapacity) {
   const fs::path path = dir_ / "agent.kv";
   save_context(path, 30, 29);
-  KvBlockPool target(shape(), 4, 16);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 16);
   EXPECT_EQ(load_error_kind(path, target, 29), Kind::kCapacity);
   EXPECT_EQ(target.used_blocks(), 0u);
 }
