@@ -22,8 +22,12 @@ int main(int argc, char** argv) {
     install(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& finished) {
+    return finished.get_exit_code();  // a command's own exit code
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    // --help exits 0; any other parse error is bad input, exit 2 as the docs
+    // say (not CLI11's own codes, 105 to 114).
+    return app.exit(error) == 0 ? 0 : 2;
   } catch (const std::exception& error) {
     std::cerr << "sbench: error: " << error.what() << "\n";
     return 2;

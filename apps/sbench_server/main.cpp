@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    // --help exits 0; any other parse error is bad input: exit 2.
+    return app.exit(error) == 0 ? 0 : 2;
   }
   if (!model_file.empty())
     settings.engine.model_file = model_file;

@@ -280,6 +280,12 @@ TEST(Sweep, BadInputAndAnUnreachableServerGetClearErrors) {
   const CommandResult zero = sweep.run("http://127.0.0.1:9", "--workers 0,2");
   EXPECT_EQ(zero.exit_code, 2);
   EXPECT_THAT(zero.output, HasSubstr("--workers: every value must be above 0"));
+  // The fixture gives --max-tokens already: a second one is a parse error.
+  const CommandResult twice = sweep.run("http://127.0.0.1:9", "--max-tokens 9");
+  EXPECT_EQ(twice.exit_code, 2) << twice.output;
+  const CommandResult unknown = sweep.run("http://127.0.0.1:9", "--wrokers 2");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_THAT(unknown.output, HasSubstr("--wrokers"));
   const CommandResult url = sweep.run("https://example.com", "");
   EXPECT_EQ(url.exit_code, 2);
   EXPECT_THAT(url.output, HasSubstr("not an http:// URL"));

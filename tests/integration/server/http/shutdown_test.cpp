@@ -1,5 +1,5 @@
 // SIGTERM/SIGINT stop the server cleanly (exit 0), even mid-stream; bad
-// command lines and bad model files fail with a message and non-zero exit.
+// command lines exit 2 and bad model files 1, each with a message.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -55,11 +55,12 @@ int exit_code_of(const std::string& arguments) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-TEST(CommandLine, BadValuesFailWithNonZeroExit) {
-  EXPECT_NE(exit_code_of("--port notaport"), 0);
-  EXPECT_NE(exit_code_of("--port 70000"), 0);
-  EXPECT_NE(exit_code_of("--block-size 0"), 0);
-  EXPECT_NE(exit_code_of("--no-such-flag"), 0);
+TEST(CommandLine, BadValuesAndUnknownFlagsExitTwo) {
+  EXPECT_EQ(exit_code_of("--port notaport"), 2);
+  EXPECT_EQ(exit_code_of("--port 70000"), 2);
+  EXPECT_EQ(exit_code_of("--block-size 0"), 2);
+  EXPECT_EQ(exit_code_of("--kv-dtype f8"), 2);
+  EXPECT_EQ(exit_code_of("--no-such-flag"), 2);
   EXPECT_NE(exit_code_of("--model nonexistent --port 0"), 0);
 }
 
