@@ -24,6 +24,8 @@ struct EngineCounters {
   std::uint64_t cached_tokens_total = 0;
   std::uint64_t generated_tokens_total = 0;
   std::uint64_t decode_steps_total = 0;
+  std::uint64_t requests_scheduled_total = 0;
+  double queue_wait_seconds_total = 0;  // accepted until scheduled, summed
 };
 
 // Everything the engine's parts share. The first group is fixed after

@@ -56,6 +56,8 @@ EngineStats collect_stats(const EngineState& state) {
   stats.cached_tokens_total = counters.cached_tokens_total;
   stats.generated_tokens_total = counters.generated_tokens_total;
   stats.decode_steps_total = counters.decode_steps_total;
+  stats.requests_scheduled_total = counters.requests_scheduled_total;
+  stats.queue_wait_seconds_total = counters.queue_wait_seconds_total;
   stats.running_requests = static_cast<int>(state.running.size());
   stats.queued_requests = static_cast<int>(state.queue.size());
   return stats;

@@ -83,6 +83,9 @@ void Scheduler::admit(Outbox& outbox) {
       continue;
     }
     request->scheduled = now;
+    ++state_.counters.requests_scheduled_total;
+    state_.counters.queue_wait_seconds_total +=
+        std::chrono::duration<double>(now - request->accepted).count();
     state_.running.push_back(std::move(request));
   }
 }

@@ -14,6 +14,14 @@ class PrometheusText {
          << "# TYPE sbench_" << name << ' ' << type << '\n'
          << "sbench_" << name << ' ' << value << '\n';
   }
+  // A summary without quantiles: the mean is sum / count over any interval.
+  template <typename Count>
+  void add_summary(const char* name, const char* help, double sum, Count count) {
+    out_ << "# HELP sbench_" << name << ' ' << help << '\n'
+         << "# TYPE sbench_" << name << " summary\n"
+         << "sbench_" << name << "_sum " << sum << '\n'
+         << "sbench_" << name << "_count " << count << '\n';
+  }
   std::string str() const { return out_.str(); }
 
  private:
@@ -36,6 +44,8 @@ std::string metrics_text(const EngineStats& stats) {
   text.add("requests_running", "gauge", "Generations being computed.", stats.running_requests);
   text.add("requests_queued", "gauge", "Generations waiting to be scheduled.",
            stats.queued_requests);
+  text.add_summary("queue_wait_seconds", "Time generations waited in the queue before running.",
+                   stats.queue_wait_seconds_total, stats.requests_scheduled_total);
   text.add("kv_blocks_used", "gauge", "KV cache blocks in use.", stats.blocks_used);
   text.add("kv_blocks_total", "gauge", "KV cache blocks in the pool.", stats.blocks_total);
   text.add("kv_cache_usage_ratio", "gauge", "KV cache blocks in use over blocks in the pool.",

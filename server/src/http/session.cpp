@@ -1,9 +1,14 @@
 #include "session.hpp"
 
+#include <sys/socket.h>
+
 #include <array>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <iostream>
+#include <memory>
 
 #include "error_response.hpp"
 #include "generation_reply.hpp"
@@ -45,6 +50,69 @@ class AbandonOnExit {
 
  private:
   GenerationReply& reply_;
+};
+
+// Watches a connection while its request is answered for the client going
+// away (end of stream or reset), so the engine stops working for nobody also
+// before the answer's first byte is written: during a prefill, or for the
+// whole of an answer that is not streamed. Data from the client instead (a
+// pipelined request) ends the watch; it is read once this answer is sent.
+class HangUpWatch {
+ public:
+  HangUpWatch(asio::ip::tcp::socket& socket, std::shared_ptr<asio::steady_timer> wakeup)
+      : socket_(socket), wakeup_(std::move(wakeup)), state_(std::make_shared<State>()) {}
+  ~HangUpWatch() {
+    state_->active = false;
+    if (state_->waiting) {
+      beast::error_code ignored;
+      socket_.cancel(ignored);  // the wait is the socket's only operation now
+    }
+  }
+  HangUpWatch(const HangUpWatch&) = delete;
+  HangUpWatch& operator=(const HangUpWatch&) = delete;
+
+  // Starts a wait for the socket to become readable, unless one is pending
+  // or the watch has ended; a hang-up cancels `wakeup`.
+  void arm() {
+    if (state_->waiting || state_->ended)
+      return;
+    state_->waiting = true;
+    socket_.async_wait(
+        asio::ip::tcp::socket::wait_read,
+        asio::bind_executor(wakeup_->get_executor(), [this, state = state_](beast::error_code ec) {
+          state->waiting = false;
+          if (state->active && !ec)
+            look();
+        }));
+  }
+
+  bool client_gone() const { return state_->gone; }
+
+ private:
+  struct State {
+    bool active = true;  // false once the watch is destroyed: `this` is gone
+    bool waiting = false;
+    bool ended = false;
+    bool gone = false;
+  };
+
+  void look() {
+    char byte;
+    const ssize_t peeked = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (peeked > 0) {
+      state_->ended = true;
+    } else if (peeked == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      state_->gone = true;
+      state_->ended = true;
+      wakeup_->cancel();
+    } else {
+      arm();  // woken for nothing
+    }
+  }
+
+  asio::ip::tcp::socket& socket_;
+  std::shared_ptr<asio::steady_timer> wakeup_;
+  std::shared_ptr<State> state_;
 };
 
 bool is_http_parse_error(const beast::error_code& ec) {
@@ -177,6 +245,7 @@ class Connection {
     // Runs on the scheduler thread: only posts, and the wait is cancelled on
     // this connection's strand.
     reply.set_notify([executor, wakeup] { asio::post(executor, [wakeup] { wakeup->cancel(); }); });
+    HangUpWatch hang_up(stream_.socket(), wakeup);
     bool stream_started = false;
     for (;;) {
       ReplyProgress progress = reply.poll();
@@ -201,8 +270,11 @@ class Connection {
         // posted meanwhile runs on this strand only once we are suspended.
         stream_.expires_never();
         wakeup->expires_at(asio::steady_timer::time_point::max());
+        hang_up.arm();
         beast::error_code cancelled;
         co_await wakeup->async_wait(asio::redirect_error(use_awaitable, cancelled));
+        if (hang_up.client_gone())
+          co_return;  // abandon_on_exit cancels the engine's work
       }
     }
   }

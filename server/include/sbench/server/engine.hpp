@@ -114,6 +114,8 @@ struct EngineStats {
   std::uint64_t cached_tokens_total = 0;
   std::uint64_t generated_tokens_total = 0;
   std::uint64_t decode_steps_total = 0;
+  std::uint64_t requests_scheduled_total = 0;  // left the queue for the batch
+  double queue_wait_seconds_total = 0;         // their waits in the queue, summed
   int running_requests = 0;
   int queued_requests = 0;
 };

@@ -109,6 +109,32 @@ TEST_F(BadRequests, BusyAgentIs409AndADisconnectCancelsItsRequest) {
       << "the abandoned request should have been cancelled";
 }
 
+// Before its answer's first byte there is nothing to write that would fail:
+// the server must notice the hang-up itself (a prefill, an answer not streamed).
+TEST_F(BadRequests, ADisconnectCancelsARequestThatIsNotStreamed) {
+  const std::string agent = create_agent();
+  const std::string target = "/v1/agents/" + agent + "/generate";
+  HttpClient waiting(server().port());
+  waiting.send_request(
+      "POST", target,
+      nlohmann::json{{"prompt", "busy"}, {"max_tokens", 4000}, {"ignore_eos", true}}.dump());
+  const auto busy_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (post(target, {{"prompt", "x"}, {"max_tokens", 1}}).status != 409 &&
+         std::chrono::steady_clock::now() < busy_deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+
+  waiting.close();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  HttpResult retry;
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    retry = post(target, {{"prompt", "again"}, {"max_tokens", 1}});
+  } while (retry.status == 409 && std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(retry.status, 200) << retry.body;
+  EXPECT_LT(retry.json()["usage"]["cached_tokens"].get<int>(), 4000)
+      << "the abandoned request should have been cancelled";
+}
+
 TEST_F(BadRequests, MalformedHttpIs400) {
   HttpClient raw(server().port());
   raw.send_raw("THIS IS NOT HTTP\r\n\r\n");

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <string>
+#include <thread>
+
 #include "server_suite.hpp"
 
 namespace sbench::test {
@@ -69,6 +73,50 @@ TEST_F(InfoRoutes, MetricsAreInPrometheusTextFormat) {
     EXPECT_NE(result.body.find(std::string("\n") + metric + " "), std::string::npos) << metric;
   }
   EXPECT_EQ(result.body.find("sbench_generated_tokens_total 0\n"), std::string::npos);
+}
+
+// The value of a metric line `name value` in /metrics' text, or -1.
+double metric_value(const std::string& text, const std::string& name) {
+  const std::size_t at = text.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
+}
+
+TEST(QueueMetrics, QueueDepthAndWaitShowARequestHeldBehindAnother) {
+  const TempDir cache;
+  SpawnedServer server(tiny_server_args(cache.path(), {"--max-batch", "1"}));
+  HttpClient running(server.port());
+  ASSERT_EQ(running.post_json("/v1/agents", {{"id", "first"}}).status, 201);
+  ASSERT_EQ(running.post_json("/v1/agents", {{"id", "second"}}).status, 201);
+  running.send_request(
+      "POST", "/v1/agents/first/generate",
+      nlohmann::json{
+          {"prompt", "hold"}, {"max_tokens", 4000}, {"ignore_eos", true}, {"stream", true}}
+          .dump());
+  ASSERT_EQ(running.read_header().status, 200);
+
+  HttpClient waiting(server.port());
+  waiting.send_request("POST", "/v1/agents/second/generate",
+                       nlohmann::json{{"prompt", "next"}, {"max_tokens", 1}}.dump());
+  HttpClient observer(server.port());
+  const auto queued = [&] {
+    return metric_value(observer.request("GET", "/metrics").body, "sbench_requests_queued");
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (queued() < 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(queued(), 1);
+  const auto held_from = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const double held_at_least =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - held_from).count();
+  running.close();  // the first is cancelled and the second runs
+  ASSERT_EQ(waiting.read_header().status, 200);
+
+  const std::string text = observer.request("GET", "/metrics").body;
+  EXPECT_NE(text.find("# TYPE sbench_queue_wait_seconds summary"), std::string::npos) << text;
+  EXPECT_EQ(metric_value(text, "sbench_queue_wait_seconds_count"), 2) << text;
+  EXPECT_GE(metric_value(text, "sbench_queue_wait_seconds_sum"), held_at_least) << text;
+  EXPECT_EQ(metric_value(text, "sbench_requests_queued"), 0) << text;
 }
 
 }  // namespace
