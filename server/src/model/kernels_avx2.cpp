@@ -39,7 +39,7 @@ float element(const float* p) {
   return *p;
 }
 float element(const std::uint16_t* p) {
-  return _cvtsh_ss(*p);
+  return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(*p)));
 }
 
 // One fixed reduction tree, so a dot product's value never depends on the
@@ -286,8 +286,10 @@ void store_f16(const float* from, int count, std::byte* to) {
   for (; i + kLanes <= count; i += kLanes)
     _mm_storeu_si128(reinterpret_cast<__m128i*>(halves + i),
                      _mm256_cvtps_ph(_mm256_loadu_ps(from + i), _MM_FROUND_TO_NEAREST_INT));
+  // Not _cvtss_sh: Clang's macro for it is a C compound literal (-Wpedantic).
   for (; i < count; ++i)
-    halves[i] = _cvtss_sh(from[i], _MM_FROUND_TO_NEAREST_INT);
+    halves[i] = static_cast<std::uint16_t>(
+        _mm_extract_epi16(_mm_cvtps_ph(_mm_set_ss(from[i]), _MM_FROUND_TO_NEAREST_INT), 0));
 }
 
 constexpr Kernels kAvx2{
