@@ -1,7 +1,8 @@
 // The reference server's engine measured in-process (no HTTP): decode
 // throughput with 1..8 agents batched, batch-1 decode against the memory
-// bandwidth roofline measured in the same run, cache save/load by size, and KV
-// memory per agent. These are the figures docs/PERFORMANCE.md quotes; the
+// bandwidth roofline measured in the same run, cold prefill against the peak
+// FMA rate measured in the same run, cache save/load by size, and KV memory
+// per agent. These are the figures docs/PERFORMANCE.md quotes; the
 // HTTP-level suites measure the same server end to end.
 #include <benchmark/benchmark.h>
 
@@ -17,6 +18,7 @@
 
 #include "sbench/server/engine.hpp"
 #include "support/memory_bandwidth.hpp"
+#include "support/peak_fma.hpp"
 
 namespace sbench::server {
 namespace {
@@ -168,6 +170,49 @@ void BM_DecodeRoofline(benchmark::State& state) {
   state.counters["roofline_fraction"] = tokens_per_second / roofline;
 }
 BENCHMARK(BM_DecodeRoofline)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+// Multiply-adds (two FLOPs each) of a cold prefill of `tokens` tokens: every
+// weight matrix of every layer once per token, causal attention over
+// 1..tokens positions (scores and values: 4 x dim per position per layer),
+// and the classifier for the last token only.
+double prefill_flops(const ModelConfig& c, int tokens) {
+  const double d = c.dim;
+  const double matrices = 2 * d * d + 2 * d * c.kv_dim() + 3 * d * c.hidden_dim;
+  const double n = tokens;
+  const double attention_positions = n * (n + 1) / 2;
+  return c.n_layers * (2 * matrices * n + 4 * d * attention_positions) + 2 * d * c.vocab_size;
+}
+
+// Cold prefill of the cache cases' context sizes (a fresh agent each
+// iteration), against the machine's peak FMA rate measured in the same run:
+// prefill is compute bound, as decode is bandwidth bound.
+void BM_Prefill(benchmark::State& state) {
+  static const double peak_flops = bench::measure_peak_fma(engine().options().threads);
+  const int tokens = static_cast<int>(state.range(0));
+  double seconds = 0;
+  for (auto _ : state) {
+    const std::string id = engine().create_agent(std::nullopt);
+    GenerateParams params = decode_params(1);
+    params.prompt = synthetic_prompt(tokens, 11);
+    const double elapsed = generate_now(id, params).timings.prefill_ms / 1000.0;
+    engine().delete_agent(id);
+    state.SetIterationTime(elapsed);
+    seconds += elapsed;
+  }
+  const double iterations = static_cast<double>(state.iterations());
+  const double flops_per_second = prefill_flops(engine().config(), tokens) * iterations / seconds;
+  state.counters["tokens_per_second"] = tokens * iterations / seconds;
+  state.counters["GFLOP_per_second"] = flops_per_second / 1e9;
+  state.counters["peak_GFLOP_per_second"] = peak_flops / 1e9;
+  state.counters["peak_fraction"] = flops_per_second / peak_flops;
+}
+BENCHMARK(BM_Prefill)
+    ->ArgName("tokens")
+    ->Arg(2048)
+    ->Arg(8192)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 // An agent holding `tokens` tokens of context, prefilled once per process.
 const std::string& agent_with_context(int tokens) {

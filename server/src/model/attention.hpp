@@ -15,8 +15,13 @@ namespace sbench::server::model {
 // must already be stored). Row r of `qkv` holds [q | k | v] of the r-th new
 // token, sequences in batch order starting at first_row[s]; row r of `out`
 // receives its attention output [n_heads * head_dim]. Each (query token, head)
-// is computed alone in a fixed order, so a sequence's result depends neither
-// on the rest of the batch nor on how its prompt was chunked.
+// goes through the same operations in the same order whatever else is
+// computed beside it, so a sequence's result depends neither on the rest of
+// the batch nor on how its prompt was chunked.
+//
+// The queries of a few consecutive tokens and of every head sharing a KV head
+// form a tile: each KV block is read (and converted to f32) once per tile and
+// then scored by all of its queries from L1, instead of once per query.
 class PagedAttention {
  public:
   PagedAttention(const ModelConfig& config, const Kernels& kernels, ThreadPool& pool);
@@ -25,13 +30,22 @@ class PagedAttention {
            const KvBlockPool& kv, int layer, const float* qkv, float* out);
 
  private:
+  // What one worker computes in: the scores of every query of a tile, one KV
+  // block's head slice as f32, and each query's 1 / softmax sum.
+  struct Scratch {
+    std::vector<float> scores;
+    std::vector<float> block;
+    std::vector<float> inverse_sums;
+  };
+
   void attend(const SequenceStep& step, int row, int kv_head, const KvBlockPool& kv, int layer,
-              const float* qkv, float* out, std::vector<float>& scores) const;
+              const float* qkv, float* out, Scratch& scratch) const;
 
   const ModelConfig& config_;
   const Kernels& kernels_;
   ThreadPool& pool_;
-  std::vector<std::vector<float>> scores_;  // per worker: one query's scores
+  int tile_tokens_;               // consecutive tokens whose queries share a KV read
+  std::vector<Scratch> scratch_;  // per worker
 };
 
 }  // namespace sbench::server::model

@@ -1,5 +1,7 @@
 #include "model/kernels.hpp"
 
+#include <cstring>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -19,6 +21,17 @@ bool cpu_has_avx2_fma_f16c() {
 }
 
 }  // namespace
+
+void load_f32_rows(const std::byte* from, int count, int head_dim, std::size_t stride, float* to) {
+  const auto* rows = reinterpret_cast<const float*>(from);
+  for (int j = 0; j < count; ++j)
+    std::memcpy(to + static_cast<std::size_t>(j) * head_dim, rows + j * stride,
+                head_dim * sizeof(float));
+}
+
+void store_f32_rows(const float* from, int count, std::byte* to) {
+  std::memcpy(to, from, static_cast<std::size_t>(count) * sizeof(float));
+}
 
 const Kernels& best_kernels() {
   static const Kernels& chosen =

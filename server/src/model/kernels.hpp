@@ -30,16 +30,13 @@ struct GemmBlock {
   int columns;  // valid columns from `y` (the matrix's last panel may be partial)
 };
 
-// Attention's reads and writes of the KV cache, one set per KvDtype. Each
-// read handles `count` consecutive tokens of one KV block, `stride` elements
-// apart; arithmetic is in f32 whatever the element type.
+// The KV cache's element type at the edges of attention: a block's head
+// slice is read once into contiguous f32 rows, which every query of a tile
+// then reads from L1, and new keys and values are stored in the element type.
 struct KvKernels {
-  // scores[j] = scale * dot(query, keys + j * stride)
-  void (*attention_scores)(const float* query, const std::byte* keys, int count, int head_dim,
-                           std::size_t stride, float scale, float* scores);
-  // out[d] += sum_j weights[j] * values[j * stride + d], j ascending
-  void (*accumulate_values)(const float* weights, const std::byte* values, int count, int head_dim,
-                            std::size_t stride, float* out);
+  // to[j * head_dim + d] = element j * stride + d of `from`, as f32, for
+  // `count` rows
+  void (*load)(const std::byte* from, int count, int head_dim, std::size_t stride, float* to);
   // to[i] = from[i] in the element type (f16: rounded to nearest, ties to even)
   void (*store)(const float* from, int count, std::byte* to);
 };
@@ -48,13 +45,24 @@ struct KvKernels {
 struct Kernels {
   const char* name;
   void (*gemm)(const GemmBlock& block);
+  // scores[j] = scale * dot(query, keys + j * head_dim): each dot one fixed
+  // multiply-add chain and reduction, however many keys are scored at once.
+  void (*attention_scores)(const float* query, const float* keys, int count, int head_dim,
+                           float scale, float* scores);
   // scores <- exp(scores - max(scores)); returns their sum.
   float (*softmax_numerators)(float* scores, int count);
+  // out[d] += sum_j weights[j] * values[j * head_dim + d], j ascending
+  void (*accumulate_values)(const float* weights, const float* values, int count, int head_dim,
+                            float* out);
   KvKernels kv_f32;
   KvKernels kv_f16;
 
   const KvKernels& kv(KvDtype dtype) const { return dtype == KvDtype::f16 ? kv_f16 : kv_f32; }
 };
+
+// The f32 cache's KvKernels, plain copies whatever the instruction set.
+void load_f32_rows(const std::byte* from, int count, int head_dim, std::size_t stride, float* to);
+void store_f32_rows(const float* from, int count, std::byte* to);
 
 const Kernels& portable_kernels();
 const Kernels* avx2_kernels();  // nullptr when not built for x86-64

@@ -28,15 +28,9 @@ constexpr int kMaxTileRows = 6;
 // stream bandwidth-bound.
 constexpr int kPrefetchAhead = 48;
 
-// Eight cache elements as f32, and one for the tails.
-__m256 load8(const float* p) {
-  return _mm256_loadu_ps(p);
-}
+// Eight f16 cache elements as f32, and one for the tails.
 __m256 load8(const std::uint16_t* p) {
   return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
-}
-float element(const float* p) {
-  return *p;
 }
 float element(const std::uint16_t* p) {
   return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(*p)));
@@ -159,40 +153,56 @@ void gemm(const GemmBlock& b) {
   }
 }
 
-// N keys at once, each with its own accumulator and the same operations as
-// N = 1, so grouping keys changes speed, never values.
-template <int N, class T>
-void dot_keys(const float* query, const T* keys, int head_dim, std::size_t stride, float scale,
-              float* scores) {
-  __m256 acc[N];
-#pragma GCC unroll 8
-  for (int n = 0; n < N; ++n)
-    acc[n] = _mm256_setzero_ps();
-  int d = 0;
-  for (; d + kLanes <= head_dim; d += kLanes) {
-    const __m256 q = _mm256_loadu_ps(query + d);
-#pragma GCC unroll 8
-    for (int n = 0; n < N; ++n)
-      acc[n] = _mm256_fmadd_ps(q, load8(keys + n * stride + d), acc[n]);
-  }
-#pragma GCC unroll 8
-  for (int n = 0; n < N; ++n) {
-    float dot = horizontal_sum(acc[n]);
-    for (int t = d; t < head_dim; ++t)
-      dot += query[t] * element(keys + n * stride + t);
-    scores[n] = dot * scale;
-  }
+// The scores of eight keys: lane n holds horizontal_sum(acc[n]) * scale,
+// through the same additions in the same tree as horizontal_sum (a float sum
+// of the same two operands is the same either way round), so a key scored
+// in a group of eight gets the bits it would get alone, in a quarter of the
+// shuffles.
+void store_eight_scores(const __m256 (&acc)[8], float scale, float* scores) {
+  __m256 quads[4];  // lanes 0-3: the quad of key n; lanes 4-7: of key n + 4
+#pragma GCC unroll 4
+  for (int n = 0; n < 4; ++n)
+    quads[n] = _mm256_add_ps(_mm256_permute2f128_ps(acc[n], acc[n + 4], 0x20),
+                             _mm256_permute2f128_ps(acc[n], acc[n + 4], 0x31));
+  // [pair0, pair1] of keys n and n + 1 (n + 4, n + 5 in the upper half)
+  const __m256 pairs01 = _mm256_add_ps(_mm256_shuffle_ps(quads[0], quads[1], 0x44),
+                                       _mm256_shuffle_ps(quads[0], quads[1], 0xEE));
+  const __m256 pairs23 = _mm256_add_ps(_mm256_shuffle_ps(quads[2], quads[3], 0x44),
+                                       _mm256_shuffle_ps(quads[2], quads[3], 0xEE));
+  const __m256 sums = _mm256_add_ps(_mm256_shuffle_ps(pairs01, pairs23, 0x88),
+                                    _mm256_shuffle_ps(pairs01, pairs23, 0xDD));
+  _mm256_storeu_ps(scores, _mm256_mul_ps(sums, _mm256_set1_ps(scale)));
 }
 
-template <class T>
-void attention_scores(const float* query, const std::byte* bytes, int count, int head_dim,
-                      std::size_t stride, float scale, float* scores) {
-  const auto* keys = reinterpret_cast<const T*>(bytes);
+void attention_scores(const float* query, const float* keys, int count, int head_dim, float scale,
+                      float* scores) {
+  const int vector_dims = head_dim / kLanes * kLanes;
   int j = 0;
-  for (; j + 4 <= count; j += 4)
-    dot_keys<4>(query, keys + j * stride, head_dim, stride, scale, scores + j);
-  for (; j < count; ++j)
-    dot_keys<1>(query, keys + j * stride, head_dim, stride, scale, scores + j);
+  if (vector_dims == head_dim) {
+    for (; j + 8 <= count; j += 8) {
+      __m256 acc[8];
+#pragma GCC unroll 8
+      for (int n = 0; n < 8; ++n)
+        acc[n] = _mm256_setzero_ps();
+      for (int d = 0; d < head_dim; d += kLanes) {
+        const __m256 q = _mm256_loadu_ps(query + d);
+#pragma GCC unroll 8
+        for (int n = 0; n < 8; ++n)
+          acc[n] = _mm256_fmadd_ps(q, _mm256_loadu_ps(keys + (j + n) * head_dim + d), acc[n]);
+      }
+      store_eight_scores(acc, scale, scores + j);
+    }
+  }
+  for (; j < count; ++j) {
+    const float* key = keys + j * head_dim;
+    __m256 acc = _mm256_setzero_ps();
+    for (int d = 0; d < vector_dims; d += kLanes)
+      acc = _mm256_fmadd_ps(_mm256_loadu_ps(query + d), _mm256_loadu_ps(key + d), acc);
+    float dot = horizontal_sum(acc);
+    for (int d = vector_dims; d < head_dim; ++d)
+      dot += query[d] * key[d];
+    scores[j] = dot * scale;
+  }
 }
 
 // exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2 and a degree-5
@@ -242,8 +252,8 @@ float softmax_numerators(float* scores, int count) {
   return horizontal_sum(sum);
 }
 
-template <int Chunks, class T>
-void accumulate_chunks(const float* weights, const T* values, int count, std::size_t stride,
+template <int Chunks>
+void accumulate_chunks(const float* weights, const float* values, int count, int head_dim,
                        float* out) {
   __m256 acc[Chunks];
 #pragma GCC unroll 8
@@ -253,31 +263,38 @@ void accumulate_chunks(const float* weights, const T* values, int count, std::si
     const __m256 weight = _mm256_broadcast_ss(weights + j);
 #pragma GCC unroll 8
     for (int c = 0; c < Chunks; ++c)
-      acc[c] = _mm256_fmadd_ps(weight, load8(values + j * stride + c * kLanes), acc[c]);
+      acc[c] = _mm256_fmadd_ps(weight, _mm256_loadu_ps(values + j * head_dim + c * kLanes), acc[c]);
   }
 #pragma GCC unroll 8
   for (int c = 0; c < Chunks; ++c)
     _mm256_storeu_ps(out + c * kLanes, acc[c]);
 }
 
-template <class T>
-void accumulate_values(const float* weights, const std::byte* bytes, int count, int head_dim,
-                       std::size_t stride, float* out) {
-  const auto* values = reinterpret_cast<const T*>(bytes);
+void accumulate_values(const float* weights, const float* values, int count, int head_dim,
+                       float* out) {
   int d = 0;
   for (; d + 8 * kLanes <= head_dim; d += 8 * kLanes)
-    accumulate_chunks<8>(weights, values + d, count, stride, out + d);
+    accumulate_chunks<8>(weights, values + d, count, head_dim, out + d);
   for (; d + 2 * kLanes <= head_dim; d += 2 * kLanes)
-    accumulate_chunks<2>(weights, values + d, count, stride, out + d);
+    accumulate_chunks<2>(weights, values + d, count, head_dim, out + d);
   for (; d + kLanes <= head_dim; d += kLanes)
-    accumulate_chunks<1>(weights, values + d, count, stride, out + d);
+    accumulate_chunks<1>(weights, values + d, count, head_dim, out + d);
   for (; d < head_dim; ++d)
     for (int j = 0; j < count; ++j)
-      out[d] += weights[j] * element(values + j * stride + d);
+      out[d] += weights[j] * values[j * head_dim + d];
 }
 
-void store_f32(const float* from, int count, std::byte* to) {
-  std::memcpy(to, from, static_cast<std::size_t>(count) * sizeof(float));
+void load_f16(const std::byte* from, int count, int head_dim, std::size_t stride, float* to) {
+  const auto* rows = reinterpret_cast<const std::uint16_t*>(from);
+  for (int j = 0; j < count; ++j) {
+    const std::uint16_t* row = rows + j * stride;
+    float* out = to + j * head_dim;
+    int d = 0;
+    for (; d + kLanes <= head_dim; d += kLanes)
+      _mm256_storeu_ps(out + d, load8(row + d));
+    for (; d < head_dim; ++d)
+      out[d] = element(row + d);
+  }
 }
 
 void store_f16(const float* from, int count, std::byte* to) {
@@ -292,10 +309,13 @@ void store_f16(const float* from, int count, std::byte* to) {
         _mm_extract_epi16(_mm_cvtps_ph(_mm_set_ss(from[i]), _MM_FROUND_TO_NEAREST_INT), 0));
 }
 
-constexpr Kernels kAvx2{
-    "avx2-fma", gemm, softmax_numerators,
-    KvKernels{attention_scores<float>, accumulate_values<float>, store_f32},
-    KvKernels{attention_scores<std::uint16_t>, accumulate_values<std::uint16_t>, store_f16}};
+constexpr Kernels kAvx2{"avx2-fma",
+                        gemm,
+                        attention_scores,
+                        softmax_numerators,
+                        accumulate_values,
+                        KvKernels{load_f32_rows, store_f32_rows},
+                        KvKernels{load_f16, store_f16}};
 
 }  // namespace
 

@@ -29,23 +29,13 @@ void gemm(const GemmBlock& b) {
   }
 }
 
-// Reads one element of the cache as f32.
-float element(const float* p) {
-  return *p;
-}
-float element(const std::uint16_t* p) {
-  return half_to_float(*p);
-}
-
-template <class T>
-void attention_scores(const float* query, const std::byte* bytes, int count, int head_dim,
-                      std::size_t stride, float scale, float* scores) {
-  const auto* keys = reinterpret_cast<const T*>(bytes);
+void attention_scores(const float* query, const float* keys, int count, int head_dim, float scale,
+                      float* scores) {
   for (int j = 0; j < count; ++j) {
-    const T* key = keys + j * stride;
+    const float* key = keys + j * head_dim;
     float dot = 0.0f;
     for (int d = 0; d < head_dim; ++d)
-      dot += query[d] * element(key + d);
+      dot += query[d] * key[d];
     scores[j] = dot * scale;
   }
 }
@@ -60,17 +50,18 @@ float softmax_numerators(float* scores, int count) {
   return sum;
 }
 
-template <class T>
-void accumulate_values(const float* weights, const std::byte* bytes, int count, int head_dim,
-                       std::size_t stride, float* out) {
-  const auto* values = reinterpret_cast<const T*>(bytes);
+void accumulate_values(const float* weights, const float* values, int count, int head_dim,
+                       float* out) {
   for (int j = 0; j < count; ++j)
     for (int d = 0; d < head_dim; ++d)
-      out[d] += weights[j] * element(values + j * stride + d);
+      out[d] += weights[j] * values[j * head_dim + d];
 }
 
-void store_f32(const float* from, int count, std::byte* to) {
-  std::memcpy(to, from, static_cast<std::size_t>(count) * sizeof(float));
+void load_f16(const std::byte* from, int count, int head_dim, std::size_t stride, float* to) {
+  const auto* rows = reinterpret_cast<const std::uint16_t*>(from);
+  for (int j = 0; j < count; ++j)
+    for (int d = 0; d < head_dim; ++d)
+      to[j * head_dim + d] = half_to_float(rows[j * stride + d]);
 }
 
 void store_f16(const float* from, int count, std::byte* to) {
@@ -79,10 +70,13 @@ void store_f16(const float* from, int count, std::byte* to) {
     halves[i] = float_to_half(from[i]);
 }
 
-constexpr Kernels kPortable{
-    "portable", gemm, softmax_numerators,
-    KvKernels{attention_scores<float>, accumulate_values<float>, store_f32},
-    KvKernels{attention_scores<std::uint16_t>, accumulate_values<std::uint16_t>, store_f16}};
+constexpr Kernels kPortable{"portable",
+                            gemm,
+                            attention_scores,
+                            softmax_numerators,
+                            accumulate_values,
+                            KvKernels{load_f32_rows, store_f32_rows},
+                            KvKernels{load_f16, store_f16}};
 
 }  // namespace
 

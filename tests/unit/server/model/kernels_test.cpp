@@ -113,49 +113,78 @@ StoredRun store_run(const KvKernels& cache, KvDtype dtype, const std::vector<flo
 }
 
 TEST(AttentionKernels, ScoresSoftmaxAndValuesMatchPlainMathForBothDtypes) {
-  constexpr int kHeadDim = 20, kStride = 44;
-  for (const Kernels* kernels : all_kernels()) {
-    for (KvDtype dtype : {KvDtype::f32, KvDtype::f16}) {
-      const KvKernels& cache = kernels->kv(dtype);
-      const std::string where = std::string(kernels->name) + " " + kv_dtype_name(dtype);
-      for (int count : {1, 3, 4, 9, 17}) {
-        const auto query = random_floats(kHeadDim, 6);
-        const auto source = random_floats(std::size_t(count) * kStride, 7);
-        const StoredRun keys = store_run(cache, dtype, source);
-        for (std::size_t i = 0; i < source.size(); ++i)  // f16: rounded, not truncated
-          ASSERT_NEAR(keys.exact[i], source[i], std::ldexp(std::abs(source[i]), -11) + 0x1p-25)
-              << where;
-        std::vector<float> scores(count);
-        cache.attention_scores(query.data(), keys.bytes.data(), count, kHeadDim, kStride, 0.5f,
-                               scores.data());
-        std::vector<double> expected(count);
-        double max = -1e30;
-        for (int j = 0; j < count; ++j) {
-          for (int d = 0; d < kHeadDim; ++d)
-            expected[j] += 0.5 * query[d] * keys.exact[j * kStride + d];
-          EXPECT_NEAR(scores[j], expected[j], 1e-5) << where;
-          max = std::max(max, expected[j]);
-        }
-
-        const float sum = kernels->softmax_numerators(scores.data(), count);
-        double expected_sum = 0;
-        for (int j = 0; j < count; ++j) {
-          const double e = std::exp(expected[j] - max);
-          expected_sum += e;
-          EXPECT_NEAR(scores[j], e, 1e-5 * e + 1e-6) << where << " count " << count;
-        }
-        EXPECT_NEAR(sum, expected_sum, 1e-5 * expected_sum) << where;
-
-        std::vector<float> out(kHeadDim, 1.0f);
-        cache.accumulate_values(scores.data(), keys.bytes.data(), count, kHeadDim, kStride,
-                                out.data());
-        for (int d = 0; d < kHeadDim; ++d) {
-          double value = 1.0;
+  // 20: a head dim the vector kernels finish with a scalar tail; 64: one
+  // they score eight keys at a time.
+  for (const int head_dim : {20, 64}) {
+    const int stride = head_dim + 24;
+    for (const Kernels* kernels : all_kernels()) {
+      for (KvDtype dtype : {KvDtype::f32, KvDtype::f16}) {
+        const KvKernels& cache = kernels->kv(dtype);
+        const std::string where = std::string(kernels->name) + " " + kv_dtype_name(dtype) +
+                                  " head_dim " + std::to_string(head_dim);
+        for (int count : {1, 3, 4, 9, 17}) {
+          const auto query = random_floats(head_dim, 6);
+          const auto source = random_floats(std::size_t(count) * stride, 7);
+          const StoredRun keys = store_run(cache, dtype, source);
+          for (std::size_t i = 0; i < source.size(); ++i)  // f16: rounded, not truncated
+            ASSERT_NEAR(keys.exact[i], source[i], std::ldexp(std::abs(source[i]), -11) + 0x1p-25)
+                << where;
+          // Read back as the contiguous f32 rows attention computes on: exact.
+          std::vector<float> rows(std::size_t(count) * head_dim);
+          cache.load(keys.bytes.data(), count, head_dim, stride, rows.data());
           for (int j = 0; j < count; ++j)
-            value += double(scores[j]) * keys.exact[j * kStride + d];
-          EXPECT_NEAR(out[d], value, 1e-5) << where;
+            for (int d = 0; d < head_dim; ++d)
+              ASSERT_EQ(rows[j * head_dim + d], keys.exact[j * stride + d]) << where;
+
+          std::vector<float> scores(count);
+          kernels->attention_scores(query.data(), rows.data(), count, head_dim, 0.5f,
+                                    scores.data());
+          std::vector<double> expected(count);
+          double max = -1e30;
+          for (int j = 0; j < count; ++j) {
+            for (int d = 0; d < head_dim; ++d)
+              expected[j] += 0.5 * query[d] * rows[j * head_dim + d];
+            EXPECT_NEAR(scores[j], expected[j], 1e-5) << where;
+            max = std::max(max, expected[j]);
+          }
+
+          const float sum = kernels->softmax_numerators(scores.data(), count);
+          double expected_sum = 0;
+          for (int j = 0; j < count; ++j) {
+            const double e = std::exp(expected[j] - max);
+            expected_sum += e;
+            EXPECT_NEAR(scores[j], e, 1e-5 * e + 1e-6) << where << " count " << count;
+          }
+          EXPECT_NEAR(sum, expected_sum, 1e-5 * expected_sum) << where;
+
+          std::vector<float> out(head_dim, 1.0f);
+          kernels->accumulate_values(scores.data(), rows.data(), count, head_dim, out.data());
+          for (int d = 0; d < head_dim; ++d) {
+            double value = 1.0;
+            for (int j = 0; j < count; ++j)
+              value += double(scores[j]) * rows[j * head_dim + d];
+            EXPECT_NEAR(out[d], value, 1e-5) << where;
+          }
         }
       }
+    }
+  }
+}
+
+// Batch invariance rests on this: a key scored among others (eight at a
+// time in the vector kernels) gets exactly the bits it gets scored alone.
+TEST(AttentionKernels, AKeyScoresTheSameBitsAloneAndInAGroup) {
+  constexpr int kHeadDim = 64, kKeys = 29;
+  const auto query = random_floats(kHeadDim, 8);
+  const auto keys = random_floats(std::size_t(kKeys) * kHeadDim, 9);
+  for (const Kernels* kernels : all_kernels()) {
+    std::vector<float> together(kKeys);
+    kernels->attention_scores(query.data(), keys.data(), kKeys, kHeadDim, 0.125f, together.data());
+    for (int j = 0; j < kKeys; ++j) {
+      float alone = 0;
+      kernels->attention_scores(query.data(), keys.data() + j * kHeadDim, 1, kHeadDim, 0.125f,
+                                &alone);
+      EXPECT_EQ(together[j], alone) << kernels->name << " key " << j;
     }
   }
 }
