@@ -63,14 +63,14 @@ SUITE_SERVER_CASE(batched_3_agents_per_model, "benchmark", "batching")
       measure_batch(state, fixtures, 3);
     });
 
-SUITE_SERVER_CASE(batched_5_agents_per_model, "benchmark", "batching", "slow")
+SUITE_SERVER_CASE(batched_5_agents_per_model, "benchmark", "batching")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       measure_batch(state, fixtures, 5);
     });
 
 // One agent and each configured count, measured back to back in every
 // iteration so the speedups compare the same minute of a noisy machine.
-SUITE_SERVER_CASE(throughput_comparison, "benchmark", "batching", "slow")
+SUITE_SERVER_CASE(throughput_comparison, "benchmark", "batching")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const sbench::suites::CaseSession session = sbench::suites::start_case(fixtures);
       const std::vector<int> counts = compared_agent_counts(session.config);

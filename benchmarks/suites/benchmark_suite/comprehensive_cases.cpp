@@ -21,8 +21,8 @@ using sbench::suites::median;
 
 // The cache figures are taken at the smallest configured context.
 sbench::suites::SavedAgent saved_agent(const sbench::suites::CaseSession& session) {
-  return sbench::suites::save_filled_agent(
-      session.backend,
+  return sbench::suites::saved_context(
+      session.backend, session.config,
       static_cast<int>(
           session.config.size<std::vector<std::int64_t>>("cache_token_counts").front()));
 }
@@ -65,7 +65,7 @@ SUITE_SERVER_CASE(cache_load_time_ms, "benchmark")
     });
 
 // Loading a saved context and generating `tokens_per_agent` tokens from it.
-SUITE_SERVER_CASE(generation_with_cache_sec, "benchmark", "slow")
+SUITE_SERVER_CASE(generation_with_cache_sec, "benchmark")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
       const auto saved = saved_agent(session);
@@ -81,7 +81,7 @@ SUITE_SERVER_CASE(generation_with_cache_sec, "benchmark", "slow")
       state.counters["generation_with_cache_sec"] = median(seconds);
     });
 
-SUITE_SERVER_CASE(throughput_tokens_per_sec, "benchmark", "slow")
+SUITE_SERVER_CASE(throughput_tokens_per_sec, "benchmark")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
       const int agents = largest_agent_count(session.config);
@@ -96,7 +96,7 @@ SUITE_SERVER_CASE(throughput_tokens_per_sec, "benchmark", "slow")
     });
 
 // The server's resident memory after the largest batch of agents has run.
-SUITE_SERVER_CASE(memory_usage_gb, "benchmark", "slow")
+SUITE_SERVER_CASE(memory_usage_gb, "benchmark")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
       const int agents = largest_agent_count(session.config);

@@ -19,7 +19,8 @@ using sbench::suites::SavedAgent;
 
 // The agent's context size is the case's `tokens` argument.
 SavedAgent saved_agent_for(benchmark::State& state, const sbench::suites::CaseSession& session) {
-  return sbench::suites::save_filled_agent(session.backend, static_cast<int>(state.range(0)));
+  return sbench::suites::saved_context(session.backend, session.config,
+                                       static_cast<int>(state.range(0)));
 }
 
 // Time to the first token of a fresh agent prefilling `tokens` prompt tokens.
@@ -40,7 +41,7 @@ double cold_ttft_ms(sbench::BackendClient& backend, int tokens) {
 
 }  // namespace
 
-SUITE_SERVER_CASE(cache_save_time, "benchmark", "cache", "slow")
+SUITE_SERVER_CASE(cache_save_time, "benchmark", "cache")
     .arg("tokens", "cache_token_counts")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
@@ -52,7 +53,7 @@ SUITE_SERVER_CASE(cache_save_time, "benchmark", "cache", "slow")
 
 // Each iteration unloads the agent and loads it back from the same file; the
 // generation after each load proves the cache was used (docs/MEASURING.md, "Verified reuse").
-SUITE_SERVER_CASE(cache_load_time, "benchmark", "cache", "slow")
+SUITE_SERVER_CASE(cache_load_time, "benchmark", "cache")
     .arg("tokens", "cache_token_counts")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
@@ -62,7 +63,7 @@ SUITE_SERVER_CASE(cache_load_time, "benchmark", "cache", "slow")
       state.counters["load_mb_per_s"] = loads.mb_per_s();
     });
 
-SUITE_SERVER_CASE(resume_generation_speed, "benchmark", "cache", "slow")
+SUITE_SERVER_CASE(resume_generation_speed, "benchmark", "cache")
     .arg("tokens", "cache_token_counts")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);
@@ -79,7 +80,7 @@ SUITE_SERVER_CASE(resume_generation_speed, "benchmark", "cache", "slow")
 
 // Cold: a fresh agent prefills the whole context before its first token.
 // Resume: the saved context is loaded, then the first token. Timed: resume.
-SUITE_SERVER_CASE(cold_start_vs_cache_resume, "benchmark", "cache", "slow")
+SUITE_SERVER_CASE(cold_start_vs_cache_resume, "benchmark", "cache")
     .arg("tokens", "cache_token_counts")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto session = sbench::suites::start_case(fixtures);

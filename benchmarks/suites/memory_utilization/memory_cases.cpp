@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <optional>
 #include <sbench/case.hpp>
 #include <sbench/reporters/benchmark_suite_main.hpp>
 #include <string>
@@ -11,6 +12,7 @@
 #include <suite_support/case_session.hpp>
 #include <suite_support/counters.hpp>
 #include <suite_support/private_server.hpp>
+#include <suite_support/saved_agent.hpp>
 #include <suite_support/server_case.hpp>
 #include <suite_support/server_memory.hpp>
 #include <vector>
@@ -52,25 +54,53 @@ KvAccounting kv_accounting(sbench::BackendClient& backend) {
   return kv;
 }
 
+// How the memory cases' agents come to hold `memory_tokens_per_agent`
+// tokens: as copies of one saved context, loaded from its file (the same KV
+// blocks a prefill fills, without a prefill per agent), or, on a backend
+// without agent_cache, by a prefill each.
+class MemoryContext {
+ public:
+  // The saved context (filled once per run, see saved_context) is deleted at
+  // once, so it holds no memory while agents are measured; its file stays.
+  MemoryContext(sbench::BackendClient& backend, const sbench::Config& config)
+      : backend_(backend), tokens_(config.size<int>("memory_tokens_per_agent")) {
+    if (!backend.has(sbench::Capability::agent_cache))
+      return;
+    saved_ = sbench::suites::saved_context(backend, config, tokens_);
+    sbench::suites::delete_agents(backend, std::vector<std::string>{saved_->agent});
+  }
+
+  std::vector<std::string> create_agents(std::string_view prefix, int count) {
+    if (saved_)
+      return sbench::suites::create_copies(backend_, *saved_, prefix, count);
+    return sbench::suites::create_filled_agents(backend_, prefix, count, tokens_);
+  }
+
+ private:
+  sbench::BackendClient& backend_;
+  int tokens_;
+  std::optional<sbench::suites::SavedAgent> saved_;
+};
+
 // A server of the case's own, because freed KV blocks stay resident for reuse:
 // on the shared server a later case's agents would land in memory an earlier
 // case already paid for. For the same reason every agent stays until the
-// end, a first set (not measured) taking the prefill's one-time buffers.
-// Each iteration: RSS, `agents` new agents filled to the configured context
+// end, a first set (not measured) taking the one-time buffers and the blocks
+// the saved context's agent freed. Each iteration: RSS, `agents` new agents
 // (timed), RSS again.
 MemoryGrowth measure_growth(benchmark::State& state, const sbench::Config& config, int agents) {
   const auto server = sbench::suites::start_private_server(config);
   sbench::BackendClient& backend = server->backend();
   sbench::suites::server_rss_bytes(server->pid());  // skip before any work if unreadable
   sbench::suites::warm_up(backend, config.size<int>("warmup_requests"));
-  const int context_tokens = config.size<int>("memory_tokens_per_agent");
-  sbench::suites::create_filled_agents(backend, "memory-warmup", agents, context_tokens);
+  MemoryContext context(backend, config);
+  context.create_agents("memory-warmup", agents);
   MemoryGrowth growth;
   for (auto _ : state) {
     const std::uint64_t rss_before = sbench::suites::server_rss_bytes(server->pid());
     const KvAccounting kv_before = kv_accounting(backend);
     const auto start = std::chrono::steady_clock::now();
-    sbench::suites::create_filled_agents(backend, "memory", agents, context_tokens);
+    context.create_agents("memory", agents);
     state.SetIterationTime(sbench::suites::to_seconds(std::chrono::steady_clock::now() - start));
     growth.last_rss_bytes = sbench::suites::server_rss_bytes(server->pid());
     const KvAccounting kv_after = kv_accounting(backend);
@@ -83,16 +113,16 @@ MemoryGrowth measure_growth(benchmark::State& state, const sbench::Config& confi
 
 // The server's accounting with `agents` agents holding the configured
 // context each, on the shared server (accounting counts blocks in use, so
-// earlier cases do not matter). Timed: filling them.
+// earlier cases do not matter). Timed: giving them their context.
 std::vector<sbench::ServerMemoryStats> stats_with_agents(benchmark::State& state,
                                                          sbench::Fixtures& fixtures, int agents) {
   const auto session = sbench::suites::start_case(fixtures);
   sbench::suites::require_capability(session.backend, sbench::Capability::server_memory_stats);
+  MemoryContext context(session.backend, session.config);
   std::vector<sbench::ServerMemoryStats> samples;
   for (auto _ : state) {
     const auto start = std::chrono::steady_clock::now();
-    const auto ids = sbench::suites::create_filled_agents(
-        session.backend, "accounting", agents, session.config.size<int>("memory_tokens_per_agent"));
+    const auto ids = context.create_agents("accounting", agents);
     state.SetIterationTime(sbench::suites::to_seconds(std::chrono::steady_clock::now() - start));
     samples.push_back(sbench::suites::server_memory_stats(session.backend));
     sbench::suites::delete_agents(session.backend, ids);
@@ -106,7 +136,7 @@ int largest(const std::vector<std::int64_t>& counts) {
 
 }  // namespace
 
-SUITE_SERVER_CASE(memory_per_agent, "benchmark", "memory", "slow")
+SUITE_SERVER_CASE(memory_per_agent, "benchmark", "memory")
     .arg("agents", "memory_agent_counts")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const auto agents = static_cast<int>(state.range(0));
@@ -120,7 +150,7 @@ SUITE_SERVER_CASE(memory_per_agent, "benchmark", "memory", "slow")
 // Theoretical KV = tokens x layers x KV heads x head dim x 2 (K and V) x
 // bytes per element, as the server computes it (kv_bytes_theoretical); the
 // measured memory is the growth of its RSS.
-SUITE_SERVER_CASE(actual_vs_theoretical_memory, "benchmark", "memory", "slow")
+SUITE_SERVER_CASE(actual_vs_theoretical_memory, "benchmark", "memory")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const MemoryGrowth growth = measure_growth(state, fixtures.config(), 1);
       const double theoretical = median(growth.kv_theoretical_bytes);
@@ -148,7 +178,7 @@ SUITE_SERVER_CASE(block_padding_overhead, "benchmark", "memory")
     });
 
 // The KV memory of the largest memory agent count against the weights.
-SUITE_SERVER_CASE(cache_vs_model_memory_ratio, "benchmark", "memory", "slow")
+SUITE_SERVER_CASE(cache_vs_model_memory_ratio, "benchmark", "memory")
     .run([](benchmark::State& state, sbench::Fixtures& fixtures) {
       const int agents =
           largest(fixtures.config().size<std::vector<std::int64_t>>("memory_agent_counts"));

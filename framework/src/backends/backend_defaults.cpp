@@ -33,6 +33,10 @@ CacheOperationResult BackendClient::load_agent(const std::string&) {
   return unsupported(*this, CacheAction::load);
 }
 
+CacheOperationResult BackendClient::load_agent_from(const std::string&, const std::string&) {
+  return unsupported(*this, CacheAction::load);
+}
+
 ServerMemoryStats BackendClient::memory_stats() {
   ServerMemoryStats stats;
   stats.error = unsupported_reason(*this, Capability::server_memory_stats);

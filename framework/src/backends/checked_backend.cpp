@@ -47,7 +47,16 @@ GenerateResult CheckedBackend::generate(const GenerateRequest& request) {
 }
 
 CacheOperationResult CheckedBackend::load_agent(const std::string& agent) {
-  CacheOperationResult result = inner_->load_agent(agent);
+  return remember_load(agent, inner_->load_agent(agent));
+}
+
+CacheOperationResult CheckedBackend::load_agent_from(const std::string& agent,
+                                                     const std::string& source) {
+  return remember_load(agent, inner_->load_agent_from(agent, source));
+}
+
+CacheOperationResult CheckedBackend::remember_load(const std::string& agent,
+                                                   CacheOperationResult result) {
   if (result.ok()) {
     std::lock_guard lock(mutex_);
     loaded_tokens_[agent] = result.tokens;

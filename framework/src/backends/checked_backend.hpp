@@ -29,10 +29,14 @@ class CheckedBackend : public BackendClient {
     return inner_->unload_agent(agent);
   }
   CacheOperationResult load_agent(const std::string& agent) override;
+  CacheOperationResult load_agent_from(const std::string& agent,
+                                       const std::string& source) override;
   ServerMemoryStats memory_stats() override { return inner_->memory_stats(); }
   Status reset() override;
 
  private:
+  // Notes a successful load, whose next generation is timed as a resume.
+  CacheOperationResult remember_load(const std::string& agent, CacheOperationResult result);
   // Learns the cold prefill rate from `result` and times a pending resume.
   void check_timing(const GenerateRequest& request, const GenerateResult& result);
 

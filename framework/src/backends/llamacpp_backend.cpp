@@ -255,10 +255,10 @@ GenerateResult LlamaCppBackend::chat_for_agent(const GenerateRequest& request, A
   return result;
 }
 
-CacheOperationResult LlamaCppBackend::slot_file_request(int slot, const std::string& agent,
+CacheOperationResult LlamaCppBackend::slot_file_request(int slot, const std::string& file_owner,
                                                         const SlotFileAnswer& answer_fields) {
   auto answer = send_cache_request(
-      server_, slot_request(slot, answer_fields.action, {{"filename", slot_file(agent)}}),
+      server_, slot_request(slot, answer_fields.action, {{"filename", slot_file(file_owner)}}),
       answer_fields.cache_action);
   CacheOperationResult& result = answer.result;
   result.tokens = optional_field<std::size_t>(answer.body, answer_fields.tokens).value_or(0);
@@ -294,11 +294,16 @@ CacheOperationResult LlamaCppBackend::unload_agent(const std::string& agent) {
 }
 
 CacheOperationResult LlamaCppBackend::load_agent(const std::string& agent) {
+  return load_agent_from(agent, agent);
+}
+
+CacheOperationResult LlamaCppBackend::load_agent_from(const std::string& agent,
+                                                      const std::string& source) {
   const auto state = agents_.find(agent);
   if (!state)
     return failed_cache_operation(CacheAction::load, unknown_agent(agent));
   CacheOperationResult result = slot_file_request(
-      state->slot, agent, {CacheAction::load, "restore", "n_restored", "n_read", "restore_ms"});
+      state->slot, source, {CacheAction::load, "restore", "n_restored", "n_read", "restore_ms"});
   if (result.ok())
     loads_.expect_reuse(agent, result.tokens);
   return result;

@@ -31,6 +31,8 @@ class LlamaCppBackend : public BackendClient {
   CacheOperationResult save_agent(const std::string& agent) override;
   CacheOperationResult unload_agent(const std::string& agent) override;
   CacheOperationResult load_agent(const std::string& agent) override;
+  CacheOperationResult load_agent_from(const std::string& agent,
+                                       const std::string& source) override;
   ServerMemoryStats memory_stats() override;
   Status reset() override;
 
@@ -51,7 +53,8 @@ class LlamaCppBackend : public BackendClient {
     CacheAction cache_action;
     std::string_view action, tokens, bytes, server_ms;
   };
-  CacheOperationResult slot_file_request(int slot, const std::string& agent,
+  // Saves `slot` to, or restores it from, the slot file of agent `file_owner`.
+  CacheOperationResult slot_file_request(int slot, const std::string& file_owner,
                                          const SlotFileAnswer& answer_fields);
 
   ServerConnection server_;

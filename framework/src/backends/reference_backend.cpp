@@ -169,7 +169,13 @@ CacheOperationResult ReferenceBackend::unload_agent(const std::string& agent) {
 }
 
 CacheOperationResult ReferenceBackend::load_agent(const std::string& agent) {
-  auto answer = send_cache_request(server_, http::post_json(agent_path(agent) + "/load", "{}"),
+  return load_agent_from(agent, agent);
+}
+
+CacheOperationResult ReferenceBackend::load_agent_from(const std::string& agent,
+                                                       const std::string& source) {
+  const std::string body = source == agent ? "{}" : nlohmann::json{{"from", source}}.dump();
+  auto answer = send_cache_request(server_, http::post_json(agent_path(agent) + "/load", body),
                                    CacheAction::load);
   answer.result.tokens = optional_field<std::size_t>(answer.body, "tokens").value_or(0);
   answer.result.bytes = bytes_of(answer.body, "bytes");

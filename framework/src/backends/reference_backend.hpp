@@ -27,6 +27,8 @@ class ReferenceBackend : public BackendClient {
   CacheOperationResult save_agent(const std::string& agent) override;
   CacheOperationResult unload_agent(const std::string& agent) override;
   CacheOperationResult load_agent(const std::string& agent) override;
+  CacheOperationResult load_agent_from(const std::string& agent,
+                                       const std::string& source) override;
   ServerMemoryStats memory_stats() override;
   Status reset() override;
 

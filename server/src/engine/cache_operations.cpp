@@ -45,8 +45,8 @@ std::size_t unload_agent(EngineState& state, const std::string& id) {
   return freed;
 }
 
-CacheFileResult load_agent(EngineState& state, const std::string& id) {
-  if (!AgentRegistry::valid_id(id)) {
+CacheFileResult load_agent(EngineState& state, const std::string& id, const std::string& source) {
+  if (!AgentRegistry::valid_id(id) || !AgentRegistry::valid_id(source)) {
     throw EngineError(EngineError::Kind::kBadRequest, "invalid agent id");
   }
   // Loading an unknown agent resumes it, e.g. after a server restart.
@@ -67,7 +67,7 @@ CacheFileResult load_agent(EngineState& state, const std::string& id) {
     return agent;
   });
   CacheFileResult result;
-  result.path = cache_file(state, id);
+  result.path = cache_file(state, source);
   const Clock::time_point start = Clock::now();
   LoadedKvContext loaded;
   try {

@@ -10,6 +10,7 @@ namespace sbench::server::engine {
 // thread, outside the engine mutex, so a large cache never stalls decoding.
 CacheFileResult save_agent(EngineState& state, const std::string& id);
 std::size_t unload_agent(EngineState& state, const std::string& id);
-CacheFileResult load_agent(EngineState& state, const std::string& id);
+// Loads the file agent `source` saved into agent `id` (usually the same).
+CacheFileResult load_agent(EngineState& state, const std::string& id, const std::string& source);
 
 }  // namespace sbench::server::engine

@@ -163,7 +163,11 @@ std::size_t Engine::unload(const std::string& agent_id) {
 }
 
 CacheFileResult Engine::load(const std::string& agent_id) {
-  return engine::load_agent(impl_->state, agent_id);
+  return engine::load_agent(impl_->state, agent_id, agent_id);
+}
+
+CacheFileResult Engine::load(const std::string& agent_id, const std::string& source_id) {
+  return engine::load_agent(impl_->state, agent_id, source_id);
 }
 
 std::optional<std::vector<int>> Engine::agent_tokens(const std::string& agent_id) const {

@@ -15,7 +15,7 @@ nlohmann::json cache_file_json(const std::string& agent, const CacheFileResult& 
           {"path", result.path.string()}};
 }
 
-// The cache routes take no parameters; a body, if any, must be an empty object.
+// Save and unload take no parameters; a body, if any, must be an empty object.
 void expect_no_fields(const HttpRequest& request) {
   JsonBody(request.body).reject_unknown_fields();
 }
@@ -52,8 +52,13 @@ void add_agent_routes(Router& router, RouteContext& context) {
   router.add("POST", "/v1/agents/{id}/load",
              [&engine](const HttpRequest& request, const auto& params) {
                const std::string agent = checked_agent_id(params[0]);
-               expect_no_fields(request);
-               return json_response(200, cache_file_json(agent, engine.load(agent)));
+               JsonBody body(request.body);
+               const std::optional<std::string> from = body.string("from");
+               body.reject_unknown_fields();
+               if (from && !Engine::valid_agent_id(*from))
+                 throw HttpError(400, "field 'from' must be " + std::string(kAgentIdRule));
+               return json_response(200,
+                                    cache_file_json(agent, engine.load(agent, from.value_or(agent))));
              });
   router.add("POST", "/v1/agents/{id}/unload",
              [&engine](const HttpRequest& request, const auto& params) {

@@ -154,6 +154,9 @@ class Engine {
   CacheFileResult save(const std::string& agent_id);
   std::size_t unload(const std::string& agent_id);    // frees the KV; returns bytes freed
   CacheFileResult load(const std::string& agent_id);  // creates the agent if unknown
+  // Loads the file `source_id` saved into `agent_id`, which gets its own copy
+  // of that context (as llama.cpp restores any slot file into any slot).
+  CacheFileResult load(const std::string& agent_id, const std::string& source_id);
 
   // The agent's whole context (prompts and generated tokens), so a resent
   // conversation can be matched against it; nullopt for an unknown agent.

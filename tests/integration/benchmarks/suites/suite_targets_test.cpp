@@ -17,7 +17,9 @@ using sbench::testing::shell_quote;
 
 class SuiteTargets : public ::testing::Test {
  protected:
-  // One cheap case, its load time checked against `threshold` ms.
+  // One cheap case, its load time checked against `threshold` ms; the server
+  // keeps its files in this test's own directory, not the repository's
+  // shared one, so every run starts from no saved context.
   sbench::testing::CommandResult run_with_target(double threshold, const std::string& extra) {
     std::ofstream(dir_.path("targets.toml"))
         << "[[target]]\nid = \"load\"\ncase = \"cache_load_time_ms\"\n"
@@ -25,7 +27,8 @@ class SuiteTargets : public ::testing::Test {
         << threshold << "\n";
     return run_command("env -u CI " + shell_quote(SBENCH_BENCHMARK_SUITE) +
                        " --benchmark_filter=cache_load_time_ms --sbench-model=tiny --sbench-quick"
-                       " --sbench-output=" +
+                       " --sbench-server-cache-dir=" +
+                       shell_quote(dir_.path("cache").string()) + " --sbench-output=" +
                        shell_quote(results().string()) + " --sbench-targets=" +
                        shell_quote(dir_.path("targets.toml").string()) + " " + extra);
   }

@@ -60,6 +60,38 @@ TEST_F(CacheFiles, RoundTripContinuesLikeAnAgentThatNeverLeft) {
   EXPECT_GE(after_load["usage"]["cached_tokens"].get<int>(), save["tokens"].get<int>() - 1);
 }
 
+// {"from": source} gives another agent its own copy of the saved context:
+// both continue alike, each in its own blocks, and the source's file is
+// untouched; a bad or missing source is refused and leaves no agent behind.
+TEST_F(CacheFiles, LoadFromAnotherAgentsFileGivesAnIndependentCopy) {
+  const std::string source = saved_and_unloaded_agent();
+  const std::filesystem::path source_file = cache_dir() / (source + ".kv");
+  const auto source_bytes = std::filesystem::file_size(source_file);
+
+  const std::string copy = "copy-of-" + source;
+  const HttpResult copied = post("/v1/agents/" + copy + "/load", {{"from", source}});
+  ASSERT_EQ(copied.status, 200) << copied.body;
+  EXPECT_EQ(copied.json()["agent"], copy);
+  EXPECT_EQ(std::filesystem::path(copied.json()["path"].get<std::string>()), source_file);
+  const HttpResult reloaded = action(source, "load");
+  ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  EXPECT_EQ(copied.json()["tokens"], reloaded.json()["tokens"]);
+
+  const nlohmann::json copy_continues = generate(copy, " continues");
+  const nlohmann::json source_continues = generate(source, " continues");
+  EXPECT_EQ(copy_continues["tokens"], source_continues["tokens"]);
+  EXPECT_EQ(copy_continues["usage"]["cached_tokens"], source_continues["usage"]["cached_tokens"]);
+  EXPECT_EQ(std::filesystem::file_size(source_file), source_bytes);
+  EXPECT_FALSE(std::filesystem::exists(cache_dir() / (copy + ".kv")));
+
+  expect_error(post("/v1/agents/other/load", {{"from", "no-such-agent"}}), 404);
+  expect_error(post("/v1/agents/other/load", {{"from", "../" + source}}), 400);
+  expect_error(post("/v1/agents/other/load", {{"from", 7}}), 400);
+  expect_error(post("/v1/agents/other/load", {{"from", source}, {"to", "x"}}), 400);
+  EXPECT_EQ(client().request("DELETE", "/v1/agents/other").status, 404) << "no agent left behind";
+  expect_healthy();
+}
+
 TEST_F(CacheFiles, CorruptFileIsUnprocessable) {
   const std::string agent = saved_and_unloaded_agent();
   const std::filesystem::path file = cache_dir() / (agent + ".kv");

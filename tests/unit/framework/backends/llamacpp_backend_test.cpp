@@ -153,6 +153,16 @@ TEST(LlamaCppBackend, SaveAndRestoreReportSizesAndServerTimes) {
   const auto restore = fake.requests_to("/slots/0?action=restore");
   ASSERT_EQ(restore.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(restore[0].body)["filename"], "sbench-a.bin");
+
+  // Another agent's slot restores a's file: a copy of its context.
+  ASSERT_EQ(backend->create_agent("b"), "");
+  const CacheOperationResult copied = backend->load_agent_from("b", "a");
+  ASSERT_TRUE(copied.ok()) << copied.error;
+  EXPECT_EQ(copied.tokens, 4u);
+  const auto copy_restore = fake.requests_to("/slots/1?action=restore");
+  ASSERT_EQ(copy_restore.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(copy_restore[0].body)["filename"], "sbench-a.bin");
+  EXPECT_FALSE(backend->load_agent_from("unknown", "a").ok());
 }
 
 TEST(LlamaCppBackend, SaveShorterThanTheContextIsATruncationError) {
