@@ -70,6 +70,14 @@ void add_flags(CLI::App& app, Settings& settings, std::string& model_file) {
                  "Sequences decoded together at most; 0 = no limit, 1 = one request at a time")
       ->check(CLI::Range(0, 1 << 20))
       ->capture_default_str();
+  app.add_option("--kv-wait-timeout-ms", engine.kv_wait_timeout_ms,
+                 "Milliseconds a request may wait for a free KV block before a 429; 0 = none")
+      ->check(CLI::Range(0, 3'600'000))
+      ->capture_default_str();
+  app.add_option("--kv-wait-queue", engine.kv_wait_queue,
+                 "Requests that may wait for a KV block at once; more get a 429 at once")
+      ->check(CLI::Range(0, 1 << 20))
+      ->capture_default_str();
   app.add_option("--max-body-bytes", http.max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
       ->capture_default_str();

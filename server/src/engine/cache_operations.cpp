@@ -42,6 +42,7 @@ std::size_t unload_agent(EngineState& state, const std::string& id) {
   state.pool.release(agent->blocks);
   agent->kv_tokens = 0;
   agent->resident = false;
+  state.work_ready.notify_one();  // a request waiting for KV blocks may go on
   return freed;
 }
 

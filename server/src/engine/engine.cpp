@@ -90,6 +90,7 @@ void Engine::delete_agent(const std::string& id) {
   const auto agent = state.agents.get(id);
   if (agent->activity == Agent::Activity::kIdle) {
     state.pool.release(agent->blocks);
+    state.work_ready.notify_one();  // a request waiting for KV blocks may go on
   } else {
     // Its blocks may be in use by a forward pass or a file operation right
     // now; the owner frees them when it sees the flag.

@@ -26,6 +26,7 @@ struct EngineCounters {
   std::uint64_t decode_steps_total = 0;
   std::uint64_t requests_scheduled_total = 0;
   double queue_wait_seconds_total = 0;  // accepted until scheduled, summed
+  std::uint64_t kv_waits_total = 0;     // requests that waited for a free KV block
 };
 
 // Everything the engine's parts share. The first group is fixed after

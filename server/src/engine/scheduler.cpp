@@ -8,10 +8,10 @@
 namespace sbench::server::engine {
 namespace {
 
-EngineError kv_cache_full(const Agent& agent) {
+EngineError kv_cache_full(const Agent& agent, const std::string& why) {
   return EngineError(EngineError::Kind::kCapacity,
                      "KV cache full: no free block for " +
-                         (agent.anonymous() ? "the completion" : "agent " + agent.id) +
+                         (agent.anonymous() ? "the completion" : "agent " + agent.id) + " " + why +
                          "; unload or delete idle agents");
 }
 
@@ -41,7 +41,10 @@ void Scheduler::run() {
     });
     if (state_.stopping)
       break;
-    run_step(lock);
+    // Every running sequence waits for a KV block: sleep until blocks are
+    // freed (delete, unload and new requests notify) or a wait times out.
+    if (!run_step(lock))
+      state_.work_ready.wait_until(lock, next_kv_deadline());
   }
   Outbox outbox;
   fail_all(EngineError(EngineError::Kind::kShuttingDown, "the server is shutting down"), outbox);
@@ -49,10 +52,11 @@ void Scheduler::run() {
   outbox.deliver();
 }
 
-void Scheduler::run_step(std::unique_lock<std::mutex>& lock) {
+bool Scheduler::run_step(std::unique_lock<std::mutex>& lock) {
   Outbox outbox;
   admit(outbox);
   const std::vector<Work> step = plan_step(outbox);
+  const bool ran = !step.empty() || state_.running.empty();
   if (!step.empty()) {
     lock.unlock();
     outbox.deliver();
@@ -70,6 +74,7 @@ void Scheduler::run_step(std::unique_lock<std::mutex>& lock) {
   lock.unlock();
   outbox.deliver();
   lock.lock();
+  return ran;
 }
 
 void Scheduler::admit(Outbox& outbox) {
@@ -91,6 +96,7 @@ void Scheduler::admit(Outbox& outbox) {
 }
 
 std::vector<Scheduler::Work> Scheduler::plan_step(Outbox& outbox) {
+  const Clock::time_point now = Clock::now();
   std::vector<Work> step;
   for (const auto& request : state_.running) {
     if (request->abort) {
@@ -104,13 +110,47 @@ std::vector<Scheduler::Work> Scheduler::plan_step(Outbox& outbox) {
         state_.pool.blocks_for_tokens(static_cast<std::size_t>(agent.kv_tokens + tokens));
     if (needed > agent.blocks.size() &&
         !state_.pool.allocate(needed - agent.blocks.size(), agent.blocks)) {
-      fail_request(state_, request, kv_cache_full(agent), outbox);
+      if (const std::optional<EngineError> failure = wait_for_blocks(*request, now))
+        fail_request(state_, request, *failure, outbox);
       continue;
     }
+    request->kv_wait_since.reset();
     step.push_back(Work{request, tokens, tokens == pending});
   }
   drop_finished();
   return step;
+}
+
+std::optional<EngineError> Scheduler::wait_for_blocks(Request& request, Clock::time_point now) {
+  const EngineOptions& options = state_.options;
+  if (request.kv_wait_since) {
+    if (now - *request.kv_wait_since < std::chrono::milliseconds(options.kv_wait_timeout_ms))
+      return std::nullopt;
+    return kv_cache_full(*request.agent, "within the " +
+                                             std::to_string(options.kv_wait_timeout_ms) +
+                                             " ms it may wait (--kv-wait-timeout-ms)");
+  }
+  const auto waiting =
+      std::count_if(state_.running.begin(), state_.running.end(),
+                    [](const auto& other) { return other->kv_wait_since.has_value(); });
+  if (options.kv_wait_timeout_ms <= 0 || waiting >= options.kv_wait_queue) {
+    return kv_cache_full(*request.agent, "and " + std::to_string(waiting) +
+                                             " requests already wait for one (--kv-wait-queue " +
+                                             std::to_string(options.kv_wait_queue) + ")");
+  }
+  request.kv_wait_since = now;
+  ++state_.counters.kv_waits_total;
+  return std::nullopt;
+}
+
+Clock::time_point Scheduler::next_kv_deadline() const {
+  Clock::time_point next = Clock::time_point::max();
+  for (const auto& request : state_.running) {
+    if (request->kv_wait_since)
+      next = std::min(next, *request->kv_wait_since +
+                                std::chrono::milliseconds(state_.options.kv_wait_timeout_ms));
+  }
+  return next;
 }
 
 // Runs without the mutex: the sequences in `step` belong to the scheduler

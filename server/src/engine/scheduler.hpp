@@ -36,10 +36,16 @@ class Scheduler {
 
   void run();
   // Enters and leaves with the mutex held; releases it for the forward pass
-  // and for the callbacks.
-  void run_step(std::unique_lock<std::mutex>& lock);
+  // and for the callbacks. False when no sequence could run: each running
+  // one waits for a KV block.
+  bool run_step(std::unique_lock<std::mutex>& lock);
   void admit(Outbox& outbox);
   std::vector<Work> plan_step(Outbox& outbox);
+  // `request` found no free KV block: starts or continues its wait, or
+  // returns why it fails instead (the wait queue is full, or it timed out).
+  std::optional<EngineError> wait_for_blocks(Request& request, Clock::time_point now);
+  // When the first KV wait times out (max() when none waits).
+  Clock::time_point next_kv_deadline() const;
   std::optional<EngineError> forward(const std::vector<Work>& step);
   void apply(const std::vector<Work>& step, Outbox& outbox);
   // Adds the token's bytes to the request's stop window: true once a stop

@@ -46,6 +46,10 @@ std::string metrics_text(const EngineStats& stats) {
            stats.queued_requests);
   text.add_summary("queue_wait_seconds", "Time generations waited in the queue before running.",
                    stats.queue_wait_seconds_total, stats.requests_scheduled_total);
+  text.add("requests_waiting_for_kv", "gauge",
+           "Running generations waiting for a free KV cache block.", stats.kv_waiting_requests);
+  text.add("kv_waits_total", "counter", "Generations that had to wait for a free KV cache block.",
+           stats.kv_waits_total);
   text.add("kv_blocks_used", "gauge", "KV cache blocks in use.", stats.blocks_used);
   text.add("kv_blocks_total", "gauge", "KV cache blocks in the pool.", stats.blocks_total);
   text.add("kv_cache_usage_ratio", "gauge", "KV cache blocks in use over blocks in the pool.",

@@ -37,7 +37,9 @@ nlohmann::json stats_json(const EngineStats& stats) {
           {"generated_tokens_total", stats.generated_tokens_total},
           {"decode_steps_total", stats.decode_steps_total},
           {"running_requests", stats.running_requests},
-          {"queued_requests", stats.queued_requests}};
+          {"queued_requests", stats.queued_requests},
+          {"kv_waiting_requests", stats.kv_waiting_requests},
+          {"kv_waits_total", stats.kv_waits_total}};
 }
 
 }  // namespace

@@ -31,6 +31,12 @@ struct EngineOptions {
   // (continuous batching of everything admitted). 1 makes a server that
   // serialises requests, like Ollama with OLLAMA_NUM_PARALLEL=1.
   int max_batch = 0;
+  // A sequence that needs a KV block when none is free waits for one (an
+  // agent deleted or unloaded, a completion ending) up to kv_wait_timeout_ms,
+  // with at most kv_wait_queue sequences waiting at once; past either it
+  // fails with kCapacity. 0 for either: fail at once.
+  int kv_wait_timeout_ms = 30'000;
+  int kv_wait_queue = 64;
   bool fsync_saves = true;
 };
 
@@ -118,6 +124,8 @@ struct EngineStats {
   double queue_wait_seconds_total = 0;         // their waits in the queue, summed
   int running_requests = 0;
   int queued_requests = 0;
+  int kv_waiting_requests = 0;       // running, but waiting for a free KV block
+  std::uint64_t kv_waits_total = 0;  // requests that ever waited for a KV block
 };
 
 using RequestId = std::uint64_t;

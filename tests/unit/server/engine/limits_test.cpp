@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "unit/server/engine/engine_test_support.hpp"
 
 namespace sbench::server::testing {
@@ -7,11 +10,103 @@ namespace {
 
 using Kind = EngineError::Kind;
 
+// tiny with an f16 cache: 2 KiB per token, 16 tokens per block
+constexpr std::size_t kTinyBlockBytes = std::size_t{2048} * 16;
+
 class Limits : public ::testing::Test {
  protected:
   TempCacheDir dir_;
   EngineOptions options_ = tiny_options(dir_.path());
 };
+
+// A pool of four blocks, three of them held by agent "holder" (43 tokens).
+class KvWait : public Limits {
+ protected:
+  void SetUp() override { options_.kv_memory_bytes = 4 * kTinyBlockBytes; }
+
+  static void fill_holder(Engine& engine) {
+    engine.create_agent("holder");
+    ASSERT_TRUE(generate_sync(engine, "holder", greedy(std::vector<int>(40, 70), 4)).ok());
+    ASSERT_EQ(engine.stats().blocks_used, 3u);
+  }
+  // A 30-token prompt for a new agent: two blocks, one more than is free.
+  static void start_starved(Engine& engine, const std::string& agent,
+                            const PendingGeneration& pending) {
+    engine.create_agent(agent);
+    engine.generate(agent, greedy(std::vector<int>(30, 71), 4), pending.callbacks());
+  }
+  static void wait_for_waiting(const Engine& engine, int waiting) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (engine.stats().kv_waiting_requests != waiting &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ASSERT_EQ(engine.stats().kv_waiting_requests, waiting);
+  }
+};
+
+TEST_F(KvWait, ARequestWaitsForAFreedBlockThenRunsToTheEnd) {
+  Engine engine(options_);
+  fill_holder(engine);
+  PendingGeneration starved;
+  start_starved(engine, "starved", starved);
+  wait_for_waiting(engine, 1);
+  EXPECT_EQ(engine.stats().kv_waits_total, 1u);
+  EXPECT_EQ(starved.streamed_so_far(), 0);
+
+  engine.delete_agent("holder");
+  const Outcome outcome = starved.wait();
+  ASSERT_TRUE(outcome.ok()) << outcome.error->what();
+  EXPECT_EQ(outcome.result->usage.completion_tokens, 4);
+  EXPECT_EQ(engine.stats().kv_waiting_requests, 0);
+}
+
+TEST_F(KvWait, AnUnloadFreesBlocksForTheWaitingRequestToo) {
+  Engine engine(options_);
+  fill_holder(engine);
+  PendingGeneration starved;
+  start_starved(engine, "starved", starved);
+  wait_for_waiting(engine, 1);
+  engine.unload("holder");
+  EXPECT_TRUE(starved.wait().ok());
+}
+
+TEST_F(KvWait, AWaitLongerThanTheTimeoutFailsWithCapacityAndKeepsTheAgentsContext) {
+  options_.kv_wait_timeout_ms = 150;
+  Engine engine(options_);
+  fill_holder(engine);
+  PendingGeneration starved;
+  const auto start = std::chrono::steady_clock::now();
+  start_starved(engine, "starved", starved);
+  const Outcome outcome = starved.wait();
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(outcome.error.has_value());
+  EXPECT_EQ(outcome.error->kind(), Kind::kCapacity);
+  EXPECT_NE(std::string(outcome.error->what()).find("--kv-wait-timeout-ms"), std::string::npos)
+      << outcome.error->what();
+  EXPECT_GE(waited, std::chrono::milliseconds(150));
+  const EngineStats stats = engine.stats();
+  EXPECT_EQ(stats.kv_waiting_requests, 0);
+  EXPECT_EQ(stats.blocks_used, 3u) << "the failed prompt gave its blocks back";
+  EXPECT_EQ(stats.agents[1].tokens, 0) << "the failed prompt is not kept";
+}
+
+TEST_F(KvWait, OneRequestMoreThanTheWaitQueueHoldsFailsAtOnce) {
+  options_.kv_wait_queue = 1;
+  Engine engine(options_);
+  fill_holder(engine);
+  PendingGeneration first, second;
+  start_starved(engine, "first", first);
+  wait_for_waiting(engine, 1);
+  start_starved(engine, "second", second);
+  const Outcome refused = second.wait(std::chrono::seconds(10));
+  ASSERT_TRUE(refused.error.has_value());
+  EXPECT_EQ(refused.error->kind(), Kind::kCapacity);
+  EXPECT_NE(std::string(refused.error->what()).find("--kv-wait-queue"), std::string::npos)
+      << refused.error->what();
+  EXPECT_EQ(engine.stats().kv_waiting_requests, 1) << "the first still waits";
+  engine.delete_agent("holder");
+  EXPECT_TRUE(first.wait().ok());
+}
 
 TEST_F(Limits, AgentIdsThatCouldEscapeTheCacheFolderAreRejected) {
   Engine engine(options_);
@@ -92,9 +187,8 @@ TEST_F(Limits, UnknownBusyAndUnloadedAgents) {
 }
 
 TEST_F(Limits, ExhaustedKvPoolFailsTheRequestAndKeepsExistingContexts) {
-  // tiny with an f16 cache: 2 KiB per token, 16 tokens per block
-  const std::size_t block_bytes = std::size_t{2048} * 16;
-  options_.kv_memory_bytes = 4 * block_bytes;
+  options_.kv_memory_bytes = 4 * kTinyBlockBytes;
+  options_.kv_wait_timeout_ms = 0;  // no waiting: fail at once
   Engine engine(options_);
   ASSERT_EQ(engine.stats().blocks_total, 4u);
 
