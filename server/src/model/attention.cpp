@@ -2,14 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace sbench::server::model {
 
 namespace {
 
-// Queries per tile: enough to spread a block's read and conversion over
-// several of them, few enough that their scores stay in L2 at long contexts.
-constexpr int kQueriesPerTile = 12;
+// Queries per tile: each block's read and conversion is spread over this
+// many; their running state is a row of values each, in L1.
+constexpr int kQueriesPerTile = 24;
 
 // Asks for the next block's head slice while this one is computed on: blocks
 // lie anywhere in the pool, so the hardware prefetcher cannot guess them.
@@ -32,15 +33,15 @@ PagedAttention::PagedAttention(const ModelConfig& config, const Kernels& kernels
 
 void PagedAttention::run(std::span<const SequenceStep> batch, std::span<const int> first_row,
                          const KvBlockPool& kv, int layer, const float* qkv, float* out) {
-  std::size_t longest = 0;
-  for (const auto& step : batch)
-    longest = std::max(longest, step.start_pos + step.tokens.size());
   const std::size_t queries =
       static_cast<std::size_t>(tile_tokens_) * (config_.n_heads / config_.n_kv_heads);
+  const std::size_t block_floats = static_cast<std::size_t>(kv.block_size()) * config_.head_dim();
   for (auto& scratch : scratch_) {
-    scratch.scores.resize(std::max(scratch.scores.size(), queries * longest));
-    scratch.block.resize(static_cast<std::size_t>(kv.block_size()) * config_.head_dim());
-    scratch.inverse_sums.resize(queries);
+    scratch.keys.resize(block_floats);
+    scratch.values.resize(block_floats);
+    scratch.scores.resize(kv.block_size());
+    scratch.running_max.resize(queries);
+    scratch.running_sum.resize(queries);
   }
 
   // One task per (sequence, kv head): the query heads sharing a kv head read
@@ -67,7 +68,6 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
   const std::size_t row_bytes = static_cast<std::size_t>(head_dim) * kv.element_bytes();
   const std::size_t stride_bytes = static_cast<std::size_t>(kv_dim) * kv.element_bytes();
   const int new_tokens = static_cast<int>(step.tokens.size());
-  const std::size_t longest = step.start_pos + step.tokens.size();
 
   for (int tile = 0; tile < new_tokens; tile += tile_tokens_) {
     const int tokens = std::min(tile_tokens_, new_tokens - tile);
@@ -76,56 +76,65 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
     auto visible = [&](int query) {  // causal: the token itself and those before it
       return static_cast<int>(step.start_pos) + tile + query / group + 1;
     };
-    auto query_row = [&](int query) { return row + tile + query / group; };
-    auto head = [&](int query) { return kv_head * group + query % group; };
-    auto scores = [&](int query) { return scratch.scores.data() + query * longest; };
+    auto query = [&](int query) {
+      return qkv + static_cast<std::size_t>(row + tile + query / group) * qkv_stride +
+             (kv_head * group + query % group) * head_dim;
+    };
     auto result = [&](int query) {
-      return out + static_cast<std::size_t>(query_row(query)) * config_.dim +
-             head(query) * head_dim;
+      return out + static_cast<std::size_t>(row + tile + query / group) * config_.dim +
+             (kv_head * group + query % group) * head_dim;
     };
     const int tile_visible = visible(queries - 1);
 
-    for (int first = 0; first < tile_visible; first += block_size) {
-      if (first + block_size < tile_visible)
-        prefetch_rows(kv.keys(blocks[first / block_size + 1], layer) + head_offset,
-                      std::min(block_size, tile_visible - first - block_size), row_bytes,
-                      stride_bytes);
-      cache.load(kv.keys(blocks[first / block_size], layer) + head_offset,
-                 std::min(block_size, tile_visible - first), head_dim, kv_dim,
-                 scratch.block.data());
-      for (int q = 0; q < queries; ++q) {
-        const int count = std::min(block_size, visible(q) - first);
-        if (count > 0)
-          kernels_.attention_scores(qkv + query_row(q) * qkv_stride + head(q) * head_dim,
-                                    scratch.block.data(), count, head_dim, scale,
-                                    scores(q) + first);
-      }
-    }
-
+    // The softmax runs along the blocks (as FlashAttention's does): each query
+    // keeps the largest score so far, the sum of exp(score - largest) and, in
+    // its result row, the values weighted alike; both are rescaled when a
+    // block raises the largest. One pass, and a block's keys and values are
+    // read once for all of the tile's queries.
     for (int q = 0; q < queries; ++q) {
-      scratch.inverse_sums[q] = 1.0f / kernels_.softmax_numerators(scores(q), visible(q));
+      scratch.running_max[q] = -std::numeric_limits<float>::infinity();
+      scratch.running_sum[q] = 0.0f;
       std::fill_n(result(q), head_dim, 0.0f);
     }
-
     for (int first = 0; first < tile_visible; first += block_size) {
-      if (first + block_size < tile_visible)
-        prefetch_rows(kv.values(blocks[first / block_size + 1], layer) + head_offset,
-                      std::min(block_size, tile_visible - first - block_size), row_bytes,
-                      stride_bytes);
-      cache.load(kv.values(blocks[first / block_size], layer) + head_offset,
-                 std::min(block_size, tile_visible - first), head_dim, kv_dim,
-                 scratch.block.data());
+      const int rows = std::min(block_size, tile_visible - first);
+      const BlockId block = blocks[first / block_size];
+      if (first + block_size < tile_visible) {
+        const BlockId next = blocks[first / block_size + 1];
+        const int next_rows = std::min(block_size, tile_visible - first - block_size);
+        prefetch_rows(kv.keys(next, layer) + head_offset, next_rows, row_bytes, stride_bytes);
+        prefetch_rows(kv.values(next, layer) + head_offset, next_rows, row_bytes, stride_bytes);
+      }
+      cache.load(kv.keys(block, layer) + head_offset, rows, head_dim, kv_dim, scratch.keys.data());
+      cache.load(kv.values(block, layer) + head_offset, rows, head_dim, kv_dim,
+                 scratch.values.data());
       for (int q = 0; q < queries; ++q) {
-        const int count = std::min(block_size, visible(q) - first);
-        if (count > 0)
-          kernels_.accumulate_values(scores(q) + first, scratch.block.data(), count, head_dim,
-                                     result(q));
+        const int count = std::min(rows, visible(q) - first);
+        if (count <= 0)
+          continue;
+        float* scores = scratch.scores.data();
+        kernels_.attention_scores(query(q), scratch.keys.data(), count, head_dim, scale, scores);
+        const float block_max = *std::max_element(scores, scores + count);
+        float& running_max = scratch.running_max[q];
+        if (block_max > running_max) {
+          // exp(-inf) = 0 on the first block: nothing to rescale yet.
+          const float rescale = std::exp(running_max - block_max);
+          scratch.running_sum[q] *= rescale;
+          float* weighted = result(q);
+          for (int d = 0; d < head_dim; ++d)
+            weighted[d] *= rescale;
+          running_max = block_max;
+        }
+        scratch.running_sum[q] += kernels_.exp_sum(scores, count, running_max);
+        kernels_.accumulate_values(scores, scratch.values.data(), count, head_dim, result(q));
       }
     }
-
-    for (int q = 0; q < queries; ++q)
+    for (int q = 0; q < queries; ++q) {
+      const float inverse = 1.0f / scratch.running_sum[q];
+      float* weighted = result(q);
       for (int d = 0; d < head_dim; ++d)
-        result(q)[d] *= scratch.inverse_sums[q];
+        weighted[d] *= inverse;
+    }
   }
 }
 

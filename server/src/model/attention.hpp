@@ -21,7 +21,8 @@ namespace sbench::server::model {
 //
 // The queries of a few consecutive tokens and of every head sharing a KV head
 // form a tile: each KV block is read (and converted to f32) once per tile and
-// then scored by all of its queries from L1, instead of once per query.
+// then used by all of its queries from L1, in a single pass with a running
+// softmax.
 class PagedAttention {
  public:
   PagedAttention(const ModelConfig& config, const Kernels& kernels, ThreadPool& pool);
@@ -30,12 +31,14 @@ class PagedAttention {
            const KvBlockPool& kv, int layer, const float* qkv, float* out);
 
  private:
-  // What one worker computes in: the scores of every query of a tile, one KV
-  // block's head slice as f32, and each query's 1 / softmax sum.
+  // What one worker computes in: one KV block's head slice as f32 (keys and
+  // values), one query's scores of it, and each query's running softmax.
   struct Scratch {
+    std::vector<float> keys;
+    std::vector<float> values;
     std::vector<float> scores;
-    std::vector<float> block;
-    std::vector<float> inverse_sums;
+    std::vector<float> running_max;
+    std::vector<float> running_sum;
   };
 
   void attend(const SequenceStep& step, int row, int kv_head, const KvBlockPool& kv, int layer,

@@ -49,8 +49,8 @@ struct Kernels {
   // multiply-add chain and reduction, however many keys are scored at once.
   void (*attention_scores)(const float* query, const float* keys, int count, int head_dim,
                            float scale, float* scores);
-  // scores <- exp(scores - max(scores)); returns their sum.
-  float (*softmax_numerators)(float* scores, int count);
+  // scores <- exp(scores - shift) for scores <= shift; returns their sum.
+  float (*exp_sum)(float* scores, int count, float shift);
   // out[d] += sum_j weights[j] * values[j * head_dim + d], j ascending
   void (*accumulate_values)(const float* weights, const float* values, int count, int head_dim,
                             float* out);

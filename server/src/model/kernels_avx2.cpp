@@ -225,8 +225,7 @@ __m256 exp_nonpositive(__m256 x) {
   return _mm256_mul_ps(p, _mm256_castsi256_ps(exponent));
 }
 
-float softmax_numerators(float* scores, int count) {
-  const float max = *std::max_element(scores, scores + count);
+float exp_sum(float* scores, int count, float max) {
   const __m256 shift = _mm256_set1_ps(max);
   __m256 sum = _mm256_setzero_ps();
   int j = 0;
@@ -312,7 +311,7 @@ void store_f16(const float* from, int count, std::byte* to) {
 constexpr Kernels kAvx2{"avx2-fma",
                         gemm,
                         attention_scores,
-                        softmax_numerators,
+                        exp_sum,
                         accumulate_values,
                         KvKernels{load_f32_rows, store_f32_rows},
                         KvKernels{load_f16, store_f16}};

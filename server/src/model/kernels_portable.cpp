@@ -40,8 +40,7 @@ void attention_scores(const float* query, const float* keys, int count, int head
   }
 }
 
-float softmax_numerators(float* scores, int count) {
-  const float max = *std::max_element(scores, scores + count);
+float exp_sum(float* scores, int count, float max) {
   float sum = 0.0f;
   for (int j = 0; j < count; ++j) {
     scores[j] = std::exp(scores[j] - max);
@@ -73,7 +72,7 @@ void store_f16(const float* from, int count, std::byte* to) {
 constexpr Kernels kPortable{"portable",
                             gemm,
                             attention_scores,
-                            softmax_numerators,
+                            exp_sum,
                             accumulate_values,
                             KvKernels{load_f32_rows, store_f32_rows},
                             KvKernels{load_f16, store_f16}};
