@@ -54,9 +54,10 @@ class BackendClient {
   virtual CacheOperationResult save_agent(const std::string& agent);
   virtual CacheOperationResult unload_agent(const std::string& agent);
   virtual CacheOperationResult load_agent(const std::string& agent);
-  // Loads the cache file `source` saved into `agent` (not in memory: unknown
-  // to the server, or unloaded), which gets its own copy of that context;
-  // `source` is untouched. Part of Capability::agent_cache.
+  // Loads the cache file `source` saved into `agent`, which gets its own copy
+  // of that context; `source` is untouched. `agent` must not be in memory:
+  // created and unloaded (sbench-server also takes one it does not know).
+  // Part of Capability::agent_cache.
   virtual CacheOperationResult load_agent_from(const std::string& agent, const std::string& source);
 
   // Capability::server_memory_stats.

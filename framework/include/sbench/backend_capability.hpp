@@ -17,7 +17,7 @@ enum class Capability {
   generate,
   streaming,
   token_usage,
-  agent_cache,  // save, unload, load of one agent's KV cache
+  agent_cache,  // save, unload, load of an agent's KV cache (also from another agent's file)
   server_memory_stats,
 };
 

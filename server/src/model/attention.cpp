@@ -73,16 +73,16 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
     const int tokens = std::min(tile_tokens_, new_tokens - tile);
     // Query q of the tile: token tile + q / group, head kv_head * group + q % group.
     const int queries = tokens * group;
-    auto visible = [&](int query) {  // causal: the token itself and those before it
-      return static_cast<int>(step.start_pos) + tile + query / group + 1;
+    auto visible = [&](int q) {  // causal: the token itself and those before it
+      return static_cast<int>(step.start_pos) + tile + q / group + 1;
     };
-    auto query = [&](int query) {
-      return qkv + static_cast<std::size_t>(row + tile + query / group) * qkv_stride +
-             (kv_head * group + query % group) * head_dim;
+    auto query = [&](int q) {
+      return qkv + static_cast<std::size_t>(row + tile + q / group) * qkv_stride +
+             (kv_head * group + q % group) * head_dim;
     };
-    auto result = [&](int query) {
-      return out + static_cast<std::size_t>(row + tile + query / group) * config_.dim +
-             (kv_head * group + query % group) * head_dim;
+    auto result = [&](int q) {
+      return out + static_cast<std::size_t>(row + tile + q / group) * config_.dim +
+             (kv_head * group + q % group) * head_dim;
     };
     const int tile_visible = visible(queries - 1);
 
