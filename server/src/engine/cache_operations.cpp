@@ -22,6 +22,7 @@ CacheFileResult save_agent(EngineState& state, const std::string& id) {
     return agent;
   });
   const Agent& agent = lease.agent();
+  remove_orphan_temp_files(state.options.cache_dir, id);  // from an earlier save that was killed
   CacheFileResult result;
   result.path = cache_file(state, id);
   result.tokens = agent.context_tokens();

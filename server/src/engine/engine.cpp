@@ -60,7 +60,11 @@ RequestId Engine::Impl::enqueue(const std::shared_ptr<Agent>& agent, GeneratePar
   return request->id;
 }
 
-Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>(options)) {}
+Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>(options)) {
+  // A server killed mid-save leaves its temp file behind; nothing else would
+  // ever remove it.
+  remove_orphan_temp_files(options.cache_dir);
+}
 
 Engine::~Engine() {
   shutdown();

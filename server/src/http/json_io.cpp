@@ -36,7 +36,8 @@ JsonBody::JsonBody(std::string_view body) {
   }
   try {
     object_ = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {
+    // parse_error, and out_of_range for a number no double holds (1e400).
     throw HttpError(400, std::string("malformed JSON body: ") + error.what());
   }
   if (!object_.is_object())

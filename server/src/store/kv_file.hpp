@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "kv/kv_block_pool.hpp"
@@ -46,6 +47,15 @@ struct LoadedKvContext {
 // EngineError kIo.
 std::size_t save_kv_file(const std::filesystem::path& path, const KvFileModel& model,
                          const KvContextView& context, const KvBlockPool& pool, bool durable);
+
+// Removes the temp files a save killed mid-way left in `folder`
+// ("<id>.kv.tmp.XXXXXX"; only agent `id`'s when given). A save holds an
+// exclusive flock on its temp file until it renames it, and the kernel drops
+// that lock when the process dies: a temp file whose lock can be taken has no
+// writer, in this process or another sharing the folder. Only regular files
+// are touched, never through a symlink. Returns how many were removed.
+std::size_t remove_orphan_temp_files(const std::filesystem::path& folder,
+                                     const std::string& id = {});
 
 // Validates the whole header against `model` and the file size before taking
 // any block, then reads the payload straight into freshly allocated blocks.

@@ -1,10 +1,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "sbench/server/engine_error.hpp"
@@ -20,6 +23,10 @@ namespace {
 namespace fs = std::filesystem;
 using store::PosixFile;
 
+// "<id>.kv" is written as "<id>.kv.tmp.XXXXXX" (mkostemp fills the Xs).
+constexpr std::string_view kTempInfix = ".kv.tmp.";
+constexpr std::size_t kTempRandomChars = 6;
+
 [[noreturn]] void throw_errno(const char* operation) {
   throw std::system_error(errno, std::generic_category(), operation);
 }
@@ -32,6 +39,10 @@ class TempFile {
     file_ = PosixFile(::mkostemp(name_.data(), O_CLOEXEC));
     if (!file_.is_open())
       throw_errno("create temp file");
+    // Marks the file as being written (see remove_orphan_temp_files); a new
+    // file's lock is free, so this never waits.
+    if (::flock(file_.fd(), LOCK_EX | LOCK_NB) != 0)
+      throw_errno("lock temp file");
   }
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
@@ -102,7 +113,38 @@ std::size_t write_kv_file(const fs::path& path, const KvFileModel& model,
   return sizeof(header) + header.payload_bytes;
 }
 
+// "<id>.kv.tmp.XXXXXX", of agent `id` when one is given.
+bool is_temp_file_name(const std::string& name, const std::string& id) {
+  const std::size_t infix = name.rfind(kTempInfix);
+  return infix != std::string::npos && infix > 0 &&
+         name.size() == infix + kTempInfix.size() + kTempRandomChars &&
+         (id.empty() || (infix == id.size() && name.compare(0, infix, id) == 0));
+}
+
 }  // namespace
+
+std::size_t remove_orphan_temp_files(const fs::path& folder, const std::string& id) {
+  std::error_code error;
+  std::size_t removed = 0;
+  for (fs::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
+    const fs::directory_entry& entry = *it;
+    const std::string name = entry.path().filename().string();
+    if (!is_temp_file_name(name, id))
+      continue;
+    // O_NOFOLLOW and O_NONBLOCK: neither a symlink nor a FIFO planted under
+    // the name can redirect or stall the cleanup; fstat then checks it is a
+    // regular file.
+    PosixFile file(::open(entry.path().c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    struct stat status {};
+    if (!file.is_open() || ::fstat(file.fd(), &status) != 0 || !S_ISREG(status.st_mode))
+      continue;
+    if (::flock(file.fd(), LOCK_EX | LOCK_NB) != 0)
+      continue;  // a save is writing it
+    if (::unlink(entry.path().c_str()) == 0)
+      ++removed;
+  }
+  return removed;
+}
 
 std::size_t save_kv_file(const fs::path& path, const KvFileModel& model,
                          const KvContextView& context, const KvBlockPool& pool, bool durable) {

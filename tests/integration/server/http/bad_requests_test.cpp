@@ -53,6 +53,31 @@ TEST_F(BadRequests, MalformedOrMistypedJsonIs400NamingTheField) {
   expect_error(post(target, {{"prompt", "x"}, {"temperature", -0.5}}), 400);
 }
 
+// A number JSON can write but a double cannot hold is a bad request, not a
+// server error, on every route that reads a JSON body.
+TEST_F(BadRequests, NumberOverflowIs400OnEveryJsonRoute) {
+  const std::string agent = create_agent();
+  const std::string overflow = R"({"max_tokens": 1e400, "prompt": "x"})";
+  for (const std::string& target :
+       {"/v1/agents/" + agent + "/generate", std::string("/v1/completions"),
+        std::string("/v1/chat/completions"), std::string("/tokenize"), std::string("/v1/agents"),
+        "/v1/agents/" + agent + "/save", "/v1/agents/" + agent + "/load"}) {
+    const HttpResult result = client().request("POST", target, overflow);
+    expect_error(result, 400);
+    EXPECT_TRUE(message_names(result, "1e400")) << target << ": " << result.body;
+  }
+}
+
+// What SERVER_API.md says: over the context limit is the client's error
+// (400), not a capacity the client may wait for (429).
+TEST_F(BadRequests, AContextOverTheLimitIs400AsDocumented) {
+  const int max_context = get("/v1/models").json()["data"][0]["max_context"].get<int>();
+  const HttpResult result = post("/v1/agents/" + create_agent() + "/generate",
+                                 {{"prompt_tokens", max_context - 10}, {"max_tokens", 20}});
+  expect_error(result, 400);
+  EXPECT_TRUE(message_names(result, "max_tokens")) << result.body;
+}
+
 TEST_F(BadRequests, MaxTokensOutOfRangeIs400) {
   const std::string target = "/v1/agents/" + create_agent() + "/generate";
   for (const nlohmann::json& max_tokens :

@@ -110,6 +110,29 @@ TEST_F(CacheFiles, CorruptFileIsUnprocessable) {
   expect_healthy();
 }
 
+// A save killed mid-way leaves "<id>.kv.tmp.XXXXXX": a server removes such
+// files when it starts, and before it saves the same agent again.
+TEST_F(CacheFiles, TempFilesOfKilledSavesAreRemovedAtStartAndBeforeTheNextSave) {
+  const TempDir cache;
+  std::ofstream(cache.path() / "gone.kv.tmp.Ab12Cd") << "half a save";
+  SpawnedServer fresh(tiny_server_args(cache.path()));
+  EXPECT_FALSE(std::filesystem::exists(cache.path() / "gone.kv.tmp.Ab12Cd")) << "at start";
+
+  HttpClient fresh_client(fresh.port());
+  ASSERT_EQ(fresh_client.post_json("/v1/agents", {{"id", "again"}}).status, 201);
+  ASSERT_EQ(
+      fresh_client.post_json("/v1/agents/again/generate", {{"prompt", "x"}, {"max_tokens", 2}})
+          .status,
+      200);
+  std::ofstream(cache.path() / "again.kv.tmp.Ef34Gh") << "half a save";
+  std::ofstream(cache.path() / "other.kv.tmp.Ij56Kl") << "another agent's";
+  ASSERT_EQ(fresh_client.request("POST", "/v1/agents/again/save").status, 200);
+  EXPECT_FALSE(std::filesystem::exists(cache.path() / "again.kv.tmp.Ef34Gh")) << "at the save";
+  EXPECT_TRUE(std::filesystem::exists(cache.path() / "other.kv.tmp.Ij56Kl"));
+  EXPECT_TRUE(std::filesystem::exists(cache.path() / "again.kv"));
+  EXPECT_EQ(fresh.terminate(), std::optional<int>(0));
+}
+
 TEST_F(CacheFiles, AnotherModelsFileIsUnprocessable) {
   {
     // Same preset, other weights: the fingerprint differs.

@@ -1,7 +1,10 @@
 #include "store/kv_file.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -15,6 +18,7 @@
 
 #include "sbench/server/engine_error.hpp"
 #include "store/kv_file_format.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sbench::server {
 namespace {
@@ -353,6 +357,37 @@ TEST_F(KvFileTest, FailedWriteKeepsTheOldFileAndLeavesNoTempFile) {
   EXPECT_NE(message.find("File too large"), std::string::npos) << message;
   EXPECT_EQ(file_bytes(path), old_contents);
   EXPECT_FALSE(has_temp_files(dir_));
+}
+
+// What a killed save leaves is removed; what a live save is writing (its
+// flock held), a real cache file, other names, a FIFO and a symlink are not.
+TEST(OrphanTempFiles, OnlyUnlockedRegularTempFilesAreRemoved) {
+  const sbench::testing::TempDir dir;
+  const fs::path folder = dir.path();
+  std::ofstream(folder / "a.kv.tmp.abc123") << "half a save";
+  std::ofstream(folder / "a.kv") << "a cache file";
+  std::ofstream(folder / "a.kv.tmp.toolong7") << "not mkostemp's name";
+  std::ofstream(folder / "elsewhere.txt") << "a symlink's target";
+  ASSERT_EQ(::mkfifo((folder / "c.kv.tmp.fifo01").c_str(), 0600), 0);
+  fs::create_symlink(folder / "elsewhere.txt", folder / "d.kv.tmp.link01");
+  std::ofstream(folder / "b.kv.tmp.def456") << "being written";
+  const int writer = ::open((folder / "b.kv.tmp.def456").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(writer, 0);
+  ASSERT_EQ(::flock(writer, LOCK_EX), 0);
+
+  EXPECT_EQ(remove_orphan_temp_files(folder), 1u);
+  EXPECT_FALSE(fs::exists(folder / "a.kv.tmp.abc123"));
+  for (const char* kept : {"a.kv", "a.kv.tmp.toolong7", "elsewhere.txt", "c.kv.tmp.fifo01",
+                           "d.kv.tmp.link01", "b.kv.tmp.def456"})
+    EXPECT_TRUE(fs::exists(fs::symlink_status(folder / kept))) << kept;
+
+  // Once its writer is gone, only the agent named is cleaned.
+  ::close(writer);
+  std::ofstream(folder / "e.kv.tmp.ghi789") << "another agent's";
+  EXPECT_EQ(remove_orphan_temp_files(folder, "b"), 1u);
+  EXPECT_FALSE(fs::exists(folder / "b.kv.tmp.def456"));
+  EXPECT_TRUE(fs::exists(folder / "e.kv.tmp.ghi789"));
+  EXPECT_EQ(remove_orphan_temp_files(folder / "missing"), 0u);
 }
 
 }  // namespace
