@@ -21,7 +21,8 @@ static_assert(std::endian::native == std::endian::little,
               "cache files are little-endian and written without conversion");
 
 inline constexpr std::array<char, 4> kKvFileMagic = {'S', 'B', 'K', 'V'};
-inline constexpr std::uint32_t kKvFileVersion = 1;
+// 2: the checksum covers the header too.
+inline constexpr std::uint32_t kKvFileVersion = 2;
 inline constexpr std::uint32_t kKvDtypeF32 = 0;
 inline constexpr std::uint32_t kKvDtypeF16 = 1;
 
@@ -40,8 +41,16 @@ struct KvFileHeader {
   std::uint32_t dtype = kKvDtypeF32;
   std::uint32_t reserved = 0;  // keeps the 64-bit fields aligned without implicit padding
   std::uint64_t payload_bytes = 0;
-  std::uint64_t payload_checksum = 0;  // XXH3_64 of the payload
+  // XXH3_64 of the payload and then of this header with this field zero:
+  // every byte of the file is covered, so no bit can change unnoticed.
+  std::uint64_t checksum = 0;
 };
+
+// The checksum's last input: the header with its checksum field zero.
+inline KvFileHeader header_to_checksum(KvFileHeader header) {
+  header.checksum = 0;
+  return header;
+}
 
 static_assert(std::is_trivially_copyable_v<KvFileHeader>);
 static_assert(sizeof(KvFileHeader) == 56, "the header layout is part of the file format");

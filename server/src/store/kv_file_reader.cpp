@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -8,10 +9,10 @@
 #include <system_error>
 
 #include "sbench/server/engine_error.hpp"
+#include "store/file_checksum.hpp"
 #include "store/kv_file.hpp"
 #include "store/kv_file_format.hpp"
 #include "store/kv_payload_layout.hpp"
-#include "store/payload_checksum.hpp"
 #include "store/posix_file.hpp"
 
 namespace sbench::server {
@@ -42,13 +43,25 @@ class CacheFileError {
   std::string path_;
 };
 
+// Regular files only. O_NOFOLLOW: a symlink planted in the cache folder is
+// not followed out of it; O_NONBLOCK: opening a FIFO planted under the name
+// returns at once instead of blocking an I/O thread for ever (fstat then
+// refuses it, as it refuses a directory).
 PosixFile open_cache_file(const fs::path& path, const CacheFileError& error) {
-  PosixFile file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  PosixFile file(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (!file.is_open()) {
     const int code = errno;
-    error.fail(code == ENOENT ? Kind::kNotFound : Kind::kIo,
-               code == ENOENT ? "not found" : std::strerror(code));
+    if (code == ENOENT)
+      error.fail(Kind::kNotFound, "not found");
+    if (code == ELOOP)
+      error.corrupt("is a symbolic link; cache files must be regular files");
+    error.fail(Kind::kIo, std::strerror(code));
   }
+  struct stat status {};
+  if (::fstat(file.fd(), &status) != 0)
+    error.fail(Kind::kIo, std::strerror(errno));
+  if (!S_ISREG(status.st_mode))
+    error.corrupt("is not a regular file");
   return file;
 }
 
@@ -83,18 +96,27 @@ KvFileHeader read_valid_header(const PosixFile& file, const KvFileModel& model, 
     error.corrupt("shape " + std::to_string(header.n_layers) + " layers x " +
                   std::to_string(header.kv_dim) + " does not match the model");
   }
+  if (header.reserved != 0)
+    error.corrupt("reserved header bytes are not zero");
   if (header.kv_tokens > header.tokens)
     error.corrupt("more KV tokens than tokens");
+  // The counts, the length field and the file size must agree before a count
+  // is believed: a damaged count is a damaged file, not a capacity limit.
+  const std::uint64_t expected = store::kv_payload_bytes(header.tokens, header.kv_tokens,
+                                                         header.n_layers, header.kv_dim, dtype);
+  if (header.payload_bytes != expected) {
+    error.corrupt("the header's payload length is " + std::to_string(header.payload_bytes) +
+                  " bytes, but " + std::to_string(header.tokens) + " tokens (" +
+                  std::to_string(header.kv_tokens) + " with KV) need " + std::to_string(expected));
+  }
+  if (sizeof(header) + expected != size) {
+    error.corrupt("truncated or padded: " + std::to_string(size) + " bytes, expected " +
+                  std::to_string(sizeof(header) + expected));
+  }
   if (header.tokens > static_cast<std::uint32_t>(max_tokens)) {
     error.fail(Kind::kCapacity, "holds " + std::to_string(header.tokens) +
                                     " tokens, more than the context limit of " +
                                     std::to_string(max_tokens));
-  }
-  const std::uint64_t expected = store::kv_payload_bytes(header.tokens, header.kv_tokens,
-                                                         header.n_layers, header.kv_dim, dtype);
-  if (header.payload_bytes != expected || sizeof(header) + expected != size) {
-    error.corrupt("truncated or padded: " + std::to_string(size) + " bytes, expected " +
-                  std::to_string(sizeof(header) + expected));
   }
   return header;
 }
@@ -105,7 +127,7 @@ void read_payload(const PosixFile& file, const KvFileHeader& header, const KvFil
                   const KvBlockPool& pool, LoadedKvContext& loaded, const CacheFileError& error) {
   const auto segments =
       store::kv_payload_segments(loaded.tokens, loaded.kv_tokens, loaded.blocks, pool, model);
-  store::PayloadChecksum checksum;
+  store::FileChecksum checksum;
   off_t offset = sizeof(header);
   store::for_each_io_batch(segments, [&](std::span<const iovec> batch) {
     std::size_t wanted = 0;
@@ -116,8 +138,11 @@ void read_payload(const PosixFile& file, const KvFileHeader& header, const KvFil
     checksum.add(batch);
     offset += static_cast<off_t>(wanted);
   });
-  if (checksum.value() != header.payload_checksum) {
-    error.corrupt("checksum mismatch: expected " + hex(header.payload_checksum) + " got " +
+  KvFileHeader summed = store::header_to_checksum(header);
+  const iovec summed_segment{&summed, sizeof(summed)};
+  checksum.add({&summed_segment, 1});
+  if (checksum.value() != header.checksum) {
+    error.corrupt("checksum mismatch: expected " + hex(header.checksum) + " got " +
                   hex(checksum.value()));
   }
   const auto invalid = [&](int token) { return token < 0 || token >= model.vocab_size; };

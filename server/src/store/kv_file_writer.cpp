@@ -11,10 +11,10 @@
 #include <system_error>
 
 #include "sbench/server/engine_error.hpp"
+#include "store/file_checksum.hpp"
 #include "store/kv_file.hpp"
 #include "store/kv_file_format.hpp"
 #include "store/kv_payload_layout.hpp"
-#include "store/payload_checksum.hpp"
 #include "store/posix_file.hpp"
 
 namespace sbench::server {
@@ -91,7 +91,7 @@ std::size_t write_kv_file(const fs::path& path, const KvFileModel& model,
   TempFile temp(path);
   const auto segments =
       store::kv_payload_segments(context.tokens, context.kv_tokens, context.blocks, pool, model);
-  store::PayloadChecksum checksum;
+  store::FileChecksum checksum;
   off_t offset = sizeof(header);
   store::for_each_io_batch(segments, [&](std::span<const iovec> batch) {
     checksum.add(batch);
@@ -100,7 +100,10 @@ std::size_t write_kv_file(const fs::path& path, const KvFileModel& model,
       offset += static_cast<off_t>(segment.iov_len);
   });
   // The header goes last: it carries the checksum, known only now.
-  header.payload_checksum = checksum.value();
+  store::KvFileHeader summed = store::header_to_checksum(header);
+  const iovec summed_segment{&summed, sizeof(summed)};
+  checksum.add({&summed_segment, 1});
+  header.checksum = checksum.value();
   const iovec header_segment{&header, sizeof(header)};
   store::pwrite_all(temp.file(), {&header_segment, 1}, 0);
 

@@ -1,6 +1,7 @@
 // POST /v1/agents/{id}/save|unload|load and the errors of damaged or foreign files.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -131,6 +132,22 @@ TEST_F(CacheFiles, TempFilesOfKilledSavesAreRemovedAtStartAndBeforeTheNextSave) 
   EXPECT_TRUE(std::filesystem::exists(cache.path() / "other.kv.tmp.Ij56Kl"));
   EXPECT_TRUE(std::filesystem::exists(cache.path() / "again.kv"));
   EXPECT_EQ(fresh.terminate(), std::optional<int>(0));
+}
+
+// Names planted in the cache folder: a directory answered 500, a FIFO hung
+// an I/O thread for ever, a symlink was followed out of the folder. Each is
+// now a 422 at once, and the server stays responsive.
+TEST_F(CacheFiles, ADirectoryFifoOrSymlinkAtTheFileNameIsUnprocessable) {
+  const std::string source = saved_and_unloaded_agent();
+  std::filesystem::create_directory(cache_dir() / "a-directory.kv");
+  ASSERT_EQ(::mkfifo((cache_dir() / "a-fifo.kv").c_str(), 0600), 0);
+  std::filesystem::create_symlink(cache_dir() / (source + ".kv"), cache_dir() / "a-link.kv");
+  for (const char* agent : {"a-directory", "a-fifo", "a-link", "a-fifo"}) {
+    const HttpResult loaded = action(agent, "load");
+    expect_error(loaded, 422);
+    EXPECT_NE(loaded.body.find("regular file"), std::string::npos) << loaded.body;
+  }
+  expect_healthy();
 }
 
 TEST_F(CacheFiles, AnotherModelsFileIsUnprocessable) {

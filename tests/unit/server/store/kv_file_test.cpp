@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -242,6 +243,54 @@ TEST_F(KvFileTest, CorruptPayloadByteIsDetectedByTheChecksum) {
   overwrite_byte(path, bytes - 5, 0x5a);
   KvBlockPool target(shape(), KvDtype::f32, 4, 16);
   EXPECT_EQ(load_error_kind(path, target), Kind::kCorruptCache);
+  EXPECT_EQ(target.used_blocks(), 0u);
+}
+
+// Every header byte counts: the reserved ones, a token count and the
+// length field are each a damaged file (422), never a capacity limit (429),
+// and the message says what disagrees.
+TEST_F(KvFileTest, ADamagedHeaderByteAnywhereIsCorruptWithAnExactMessage) {
+  const fs::path path = dir_ / "agent.kv";
+  save_context(path, 30, 29);
+  const std::string original = file_bytes(path);
+  KvBlockPool target(shape(), KvDtype::f32, 4, 16);
+  for (std::size_t offset = 0; offset < sizeof(store::KvFileHeader); ++offset) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << original;
+    overwrite_byte(path, offset, static_cast<char>(original[offset] ^ 0x40));
+    EXPECT_EQ(load_error_kind(path, target), Kind::kCorruptCache) << "header byte " << offset;
+  }
+  EXPECT_EQ(target.used_blocks(), 0u);
+
+  const auto message_after = [&](std::size_t offset, char value) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << original;
+    overwrite_byte(path, offset, value);
+    try {
+      load_kv_file(path, model_identity(), target, 1'000'000);
+    } catch (const EngineError& error) {
+      return std::string(error.what());
+    }
+    return std::string("loaded");
+  };
+  // tokens 30 -> 0x7f: more than any limit, and more than the file holds.
+  const std::string tokens = message_after(offsetof(store::KvFileHeader, tokens), 0x7f);
+  EXPECT_NE(tokens.find("payload length"), std::string::npos) << tokens;
+  const std::string length = message_after(offsetof(store::KvFileHeader, payload_bytes), 0x01);
+  EXPECT_NE(length.find("the header's payload length is"), std::string::npos) << length;
+  const std::string reserved = message_after(offsetof(store::KvFileHeader, reserved), 0x01);
+  EXPECT_NE(reserved.find("reserved"), std::string::npos) << reserved;
+}
+
+// A directory, a FIFO or a symlink under the file's name is refused at once
+// (a FIFO used to block the loading thread for ever).
+TEST_F(KvFileTest, OnlyARegularFileLoads) {
+  KvBlockPool target(shape(), KvDtype::f32, 4, 16);
+  fs::create_directory(dir_ / "directory.kv");
+  EXPECT_EQ(load_error_kind(dir_ / "directory.kv", target), Kind::kCorruptCache);
+  ASSERT_EQ(::mkfifo((dir_ / "fifo.kv").c_str(), 0600), 0);
+  EXPECT_EQ(load_error_kind(dir_ / "fifo.kv", target), Kind::kCorruptCache);
+  save_context(dir_ / "real.kv", 5, 4);
+  fs::create_symlink(dir_ / "real.kv", dir_ / "link.kv");
+  EXPECT_EQ(load_error_kind(dir_ / "link.kv", target), Kind::kCorruptCache);
   EXPECT_EQ(target.used_blocks(), 0u);
 }
 

@@ -10,11 +10,12 @@
 
 namespace sbench::server::store {
 
-// XXH3_64 over the payload, fed batch by batch while it is written or read so
-// the data is hashed while still in cache and never traversed twice.
-class PayloadChecksum {
+// XXH3_64 of a cache file: the payload, fed batch by batch while it is
+// written or read so the data is hashed while still in cache and never
+// traversed twice, then the header (kv_file_format.hpp, header_to_checksum).
+class FileChecksum {
  public:
-  PayloadChecksum() : state_(XXH3_createState()) {
+  FileChecksum() : state_(XXH3_createState()) {
     if (!state_ || XXH3_64bits_reset(state_.get()) == XXH_ERROR)
       throw std::bad_alloc();
   }
