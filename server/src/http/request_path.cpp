@@ -47,6 +47,10 @@ std::vector<std::string> path_segments(std::string_view target) {
     std::string segment = percent_decode(path.substr(start, end - start));
     if (segment == "." || segment == "..")
       throw HttpError(400, "the request path must not contain '.' or '..' segments");
+    // "/v1/agents//save" names no agent; read as "/v1/agents/save" it would
+    // reach another route. Only "/" itself is an empty path.
+    if (segment.empty() && path.size() > 1)
+      throw HttpError(404, "no route for " + std::string(path) + ": it has an empty segment");
     if (!segment.empty())
       segments.push_back(std::move(segment));
     start = end + 1;

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "error_response.hpp"
 #include "generation_reply.hpp"
@@ -119,6 +121,24 @@ bool is_http_parse_error(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
 }
 
+// What in a request's header the parser accepts but RFC 9112 does not: a
+// framing that two parsers could read two ways (request smuggling: the body
+// would be taken as the next request), or a Host that is missing or twice.
+std::optional<std::string> framing_problem(
+    const bhttp::request_parser<bhttp::string_body>& parser) {
+  const auto& header = parser.get();
+  if (header.count(bhttp::field::transfer_encoding) > 0) {
+    if (!parser.chunked())
+      return "the last Transfer-Encoding must be chunked (RFC 9112 section 6.3)";
+    if (header.count(bhttp::field::content_length) > 0)
+      return "Transfer-Encoding and Content-Length together (RFC 9112 section 6.3)";
+  }
+  const std::size_t hosts = header.count(bhttp::field::host);
+  if (hosts > 1 || (hosts == 0 && header.version() >= 11))
+    return "an HTTP/1.1 request needs exactly one Host header (RFC 9112 section 3.2)";
+  return std::nullopt;
+}
+
 class Connection {
  public:
   Connection(asio::ip::tcp::socket socket, SessionContext& context)
@@ -131,7 +151,14 @@ class Connection {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(kHeaderLimit);
       parser.body_limit(context_.max_body_bytes);
-      const beast::error_code ec = co_await read_request(parser);
+      beast::error_code ec = co_await read_header(parser);
+      if (!ec) {
+        if (const std::optional<std::string> problem = framing_problem(parser)) {
+          co_await refuse(error_response(400, "malformed HTTP request: " + *problem));
+          co_return;
+        }
+        ec = co_await read_body(parser);
+      }
       if (ec) {
         co_await refuse_unreadable_request(ec);
         co_return;
@@ -158,14 +185,17 @@ class Connection {
     co_return !ec;
   }
 
-  asio::awaitable<beast::error_code> read_request(
+  asio::awaitable<beast::error_code> read_header(
       bhttp::request_parser<bhttp::string_body>& parser) {
     beast::error_code ec;
     stream_.expires_after(context_.request_timeout);
     co_await bhttp::async_read_header(stream_, buffer_, parser,
                                       asio::redirect_error(use_awaitable, ec));
-    if (ec)
-      co_return ec;
+    co_return ec;
+  }
+
+  asio::awaitable<beast::error_code> read_body(bhttp::request_parser<bhttp::string_body>& parser) {
+    beast::error_code ec;
     // curl and others wait for this before sending a larger body.
     if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -181,12 +211,14 @@ class Connection {
   // Returns whether the connection may carry another request.
   asio::awaitable<bool> answer(bhttp::request<bhttp::string_body> message) {
     const InFlightRequest in_flight(context_.requests_in_flight);
-    const bool keep_alive = message.keep_alive() && !context_.stopping;
+    bool keep_alive = message.keep_alive() && !context_.stopping;
+    // HTTP/1.0 has no chunked encoding: a stream's end is the connection's.
+    const bool chunked = message.version() >= 11;
     const HttpRequest request{std::string(message.method_string()), std::string(message.target()),
                               std::move(message.body())};
     const HttpResponse response = context_.router.handle(request);
     if (response.generation)
-      co_await write_generation(*response.generation, keep_alive);
+      keep_alive = co_await write_generation(*response.generation, keep_alive, chunked);
     else
       co_await write_response(response, keep_alive);
     co_return keep_alive;
@@ -204,6 +236,12 @@ class Connection {
       refusal = error_response(400, "malformed HTTP request: " + ec.message());
     else
       co_return;  // closed, reset or timed out: nobody left to answer
+    co_await refuse(refusal);
+  }
+
+  // Answers and closes: after a request whose framing is in doubt, nothing
+  // more on this connection can be trusted to start where it seems to.
+  asio::awaitable<void> refuse(const HttpResponse& refusal) {
     co_await write_response(refusal, false);
     co_await linger();
   }
@@ -238,7 +276,8 @@ class Connection {
 
   // Sends what the engine produces as it arrives: one chunk per poll, so each
   // token is flushed as soon as it exists.
-  asio::awaitable<void> write_generation(GenerationReply& reply, bool keep_alive) {
+  // Returns whether the connection may carry another request.
+  asio::awaitable<bool> write_generation(GenerationReply& reply, bool keep_alive, bool chunked) {
     const AbandonOnExit abandon_on_exit(reply);
     const auto executor = co_await asio::this_coro::executor;
     auto wakeup = std::make_shared<asio::steady_timer>(executor);
@@ -251,19 +290,23 @@ class Connection {
       ReplyProgress progress = reply.poll();
       if (progress.response) {
         co_await write_response(*progress.response, keep_alive);
-        co_return;
+        co_return keep_alive;
       }
       if (!progress.stream_data.empty()) {
         if (!stream_started)
-          co_await write_stream_header(keep_alive);
+          co_await write_stream_header(keep_alive && chunked, chunked);
         stream_started = true;
         stream_.expires_after(context_.request_timeout);
-        co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(progress.stream_data)),
-                                   use_awaitable);
+        if (chunked)
+          co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(progress.stream_data)),
+                                     use_awaitable);
+        else
+          co_await asio::async_write(stream_, asio::buffer(progress.stream_data), use_awaitable);
       }
       if (progress.stream_ended) {
-        co_await asio::async_write(stream_, bhttp::make_chunk_last(), use_awaitable);
-        co_return;
+        if (chunked)
+          co_await asio::async_write(stream_, bhttp::make_chunk_last(), use_awaitable);
+        co_return keep_alive&& chunked;
       }
       if (progress.stream_data.empty()) {
         // Nothing can be lost between poll() and this wait: a notification
@@ -274,17 +317,17 @@ class Connection {
         beast::error_code cancelled;
         co_await wakeup->async_wait(asio::redirect_error(use_awaitable, cancelled));
         if (hang_up.client_gone())
-          co_return;  // abandon_on_exit cancels the engine's work
+          co_return false;  // abandon_on_exit cancels the engine's work
       }
     }
   }
 
-  asio::awaitable<void> write_stream_header(bool keep_alive) {
+  asio::awaitable<void> write_stream_header(bool keep_alive, bool chunked) {
     bhttp::response<bhttp::empty_body> header{bhttp::status::ok, 11};
     set_common_fields(header, keep_alive);
     header.set(bhttp::field::content_type, "text/event-stream");
     header.set(bhttp::field::cache_control, "no-cache");
-    header.chunked(true);
+    header.chunked(chunked);
     bhttp::response_serializer<bhttp::empty_body> serializer{header};
     stream_.expires_after(context_.request_timeout);
     co_await bhttp::async_write_header(stream_, serializer, use_awaitable);

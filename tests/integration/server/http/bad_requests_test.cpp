@@ -165,6 +165,63 @@ TEST_F(BadRequests, MalformedHttpIs400) {
   EXPECT_NE(raw.read_until_closed().find(" 400 "), std::string::npos);
 }
 
+// Each request is sent raw on its own connection; a smuggled second request
+// rides in the first one's body. The answer must be one 400 and a closed
+// connection, never a second answer (RFC 9112 section 6.3: a Transfer-Encoding
+// that does not end in chunked is an error on a request).
+TEST_F(BadRequests, AmbiguousFramingIs400AndClosesSoNothingIsSmuggled) {
+  const std::string smuggled = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string chunked_body =
+      std::to_string(smuggled.size()) + "\r\n" + smuggled + "\r\n0\r\n\r\n";
+  for (const std::string& framing :
+       {"Transfer-Encoding: chunked, identity\r\nContent-Length: " +
+            std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled,
+        "Transfer-Encoding: xchunked\r\nContent-Length: " + std::to_string(smuggled.size()) +
+            "\r\n\r\n" + smuggled,
+        "Transfer-Encoding: gzip, chunked\r\nContent-Length: 3\r\n\r\n" + chunked_body,
+        "Transfer-Encoding: identity\r\n\r\n" + smuggled}) {
+    HttpClient raw(server().port());
+    raw.send_raw("POST /v1/agents HTTP/1.1\r\nHost: x\r\n" + framing);
+    const std::string answer = raw.read_until_closed();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400 ", 0), 0u) << framing << "\n" << answer;
+    EXPECT_EQ(answer.find("HTTP/1.1", 1), std::string::npos) << "a second answer: " << answer;
+  }
+}
+
+TEST_F(BadRequests, AnHttp11RequestNeedsExactlyOneHost) {
+  for (const std::string& hosts : {std::string(), std::string("Host: a\r\nHost: b\r\n")}) {
+    HttpClient raw(server().port());
+    raw.send_raw("GET /health HTTP/1.1\r\n" + hosts + "\r\n");
+    EXPECT_EQ(raw.read_until_closed().rfind("HTTP/1.1 400 ", 0), 0u) << hosts;
+  }
+  HttpClient old(server().port());
+  old.send_raw("GET /health HTTP/1.0\r\n\r\n");  // HTTP/1.0 needs none
+  EXPECT_EQ(old.read_until_closed().rfind("HTTP/1.1 200 ", 0), 0u);
+}
+
+// HTTP/1.0 has no chunked encoding: the stream is the body up to the close.
+TEST_F(BadRequests, AnHttp10StreamIsNotChunked) {
+  const std::string agent = create_agent();
+  const std::string body = R"({"prompt":"x","max_tokens":3,"stream":true})";
+  HttpClient raw(server().port());
+  raw.send_raw("POST /v1/agents/" + agent + "/generate HTTP/1.0\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body);
+  const std::string answer = raw.read_until_closed();
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200 ", 0), 0u) << answer;
+  EXPECT_EQ(answer.find("chunked"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\r\n\r\ndata: "), std::string::npos) << "events right after the header";
+  EXPECT_NE(answer.find("[DONE]"), std::string::npos) << answer;
+}
+
+TEST_F(BadRequests, EmptyPathSegmentsDoNotRoute) {
+  const std::string agent = create_agent();
+  expect_error(client().request("POST", "/v1/agents//save"), 404);
+  expect_error(client().request("DELETE", "/v1/agents//" + agent), 404);
+  expect_error(client().request("GET", "/v1/models/"), 404);
+  EXPECT_EQ(get("/v1/models").status, 200);
+  EXPECT_EQ(client().request("DELETE", "/v1/agents/" + agent).status, 200) << "still there";
+}
+
 TEST_F(BadRequests, SlowClientIsCutOffByTheRequestTimeout) {
   // The suite's server gives a client 1 s to send a whole request.
   const auto start = std::chrono::steady_clock::now();
