@@ -1,7 +1,8 @@
 #include "engine/engine_stats.hpp"
 
-#include <algorithm>
 #include <mutex>
+
+#include "engine/request_lifecycle.hpp"
 
 namespace sbench::server::engine {
 namespace {
@@ -61,9 +62,7 @@ EngineStats collect_stats(const EngineState& state) {
   stats.queue_wait_seconds_total = counters.queue_wait_seconds_total;
   stats.running_requests = static_cast<int>(state.running.size());
   stats.queued_requests = static_cast<int>(state.queue.size());
-  stats.kv_waiting_requests = static_cast<int>(
-      std::count_if(state.running.begin(), state.running.end(),
-                    [](const auto& request) { return request->kv_wait_since.has_value(); }));
+  stats.kv_waiting_requests = kv_waiting_requests(state);
   stats.kv_waits_total = counters.kv_waits_total;
   return stats;
 }

@@ -50,6 +50,12 @@ void finish_request(EngineState& state, const std::shared_ptr<Request>& request,
   outbox.post(request, &GenerateCallbacks::on_done, std::move(result));
 }
 
+int kv_waiting_requests(const EngineState& state) {
+  return static_cast<int>(
+      std::count_if(state.running.begin(), state.running.end(),
+                    [](const auto& request) { return request->kv_wait_since.has_value(); }));
+}
+
 std::shared_ptr<Request> find_request(const EngineState& state, RequestId id) {
   const auto matches = [id](const std::shared_ptr<Request>& request) {
     return request->id == id && !request->finished;

@@ -26,4 +26,7 @@ void finish_request(EngineState& state, const std::shared_ptr<Request>& request,
 // A queued or running request; null when it has already ended.
 std::shared_ptr<Request> find_request(const EngineState& state, RequestId id);
 
+// Running requests that wait for a free KV block.
+int kv_waiting_requests(const EngineState& state);
+
 }  // namespace sbench::server::engine

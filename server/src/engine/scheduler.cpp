@@ -130,9 +130,7 @@ std::optional<EngineError> Scheduler::wait_for_blocks(Request& request, Clock::t
                                              std::to_string(options.kv_wait_timeout_ms) +
                                              " ms it may wait (--kv-wait-timeout-ms)");
   }
-  const auto waiting =
-      std::count_if(state_.running.begin(), state_.running.end(),
-                    [](const auto& other) { return other->kv_wait_since.has_value(); });
+  const int waiting = kv_waiting_requests(state_);
   if (options.kv_wait_timeout_ms <= 0 || waiting >= options.kv_wait_queue) {
     return kv_cache_full(*request.agent, "and " + std::to_string(waiting) +
                                              " requests already wait for one (--kv-wait-queue " +

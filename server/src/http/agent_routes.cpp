@@ -49,17 +49,16 @@ void add_agent_routes(Router& router, RouteContext& context) {
                expect_no_fields(request);
                return json_response(200, cache_file_json(agent, engine.save(agent)));
              });
-  router.add("POST", "/v1/agents/{id}/load",
-             [&engine](const HttpRequest& request, const auto& params) {
-               const std::string agent = checked_agent_id(params[0]);
-               JsonBody body(request.body);
-               const std::optional<std::string> from = body.string("from");
-               body.reject_unknown_fields();
-               if (from && !Engine::valid_agent_id(*from))
-                 throw HttpError(400, "field 'from' must be " + std::string(kAgentIdRule));
-               return json_response(200,
-                                    cache_file_json(agent, engine.load(agent, from.value_or(agent))));
-             });
+  router.add(
+      "POST", "/v1/agents/{id}/load", [&engine](const HttpRequest& request, const auto& params) {
+        const std::string agent = checked_agent_id(params[0]);
+        JsonBody body(request.body);
+        const std::optional<std::string> from = body.string("from");
+        body.reject_unknown_fields();
+        if (from && !Engine::valid_agent_id(*from))
+          throw HttpError(400, "field 'from' must be " + std::string(kAgentIdRule));
+        return json_response(200, cache_file_json(agent, engine.load(agent, from.value_or(agent))));
+      });
   router.add("POST", "/v1/agents/{id}/unload",
              [&engine](const HttpRequest& request, const auto& params) {
                const std::string agent = checked_agent_id(params[0]);

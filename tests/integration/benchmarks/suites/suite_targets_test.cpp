@@ -28,9 +28,10 @@ class SuiteTargets : public ::testing::Test {
     return run_command("env -u CI " + shell_quote(SBENCH_BENCHMARK_SUITE) +
                        " --benchmark_filter=cache_load_time_ms --sbench-model=tiny --sbench-quick"
                        " --sbench-server-cache-dir=" +
-                       shell_quote(dir_.path("cache").string()) + " --sbench-output=" +
-                       shell_quote(results().string()) + " --sbench-targets=" +
-                       shell_quote(dir_.path("targets.toml").string()) + " " + extra);
+                       shell_quote(dir_.path("cache").string()) +
+                       " --sbench-output=" + shell_quote(results().string()) +
+                       " --sbench-targets=" + shell_quote(dir_.path("targets.toml").string()) +
+                       " " + extra);
   }
 
   std::filesystem::path results() const { return dir_.path("results.json"); }
