@@ -1,6 +1,7 @@
 // sbench-server: the reference semantic-caching LLM server (docs/SERVER_API.md).
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <iostream>
@@ -16,6 +17,16 @@ struct Settings {
   sbench::server::EngineOptions engine;
   sbench::server::HttpServerOptions http;
 };
+
+// A duration given in (fractional) seconds, up to a day.
+void add_seconds_option(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
+                        const std::string& help) {
+  const std::string default_seconds = std::to_string(target.count() / 1000);
+  app.add_option_function<double>(
+         name, [&target](double s) { target = std::chrono::milliseconds(std::int64_t(s * 1000)); },
+         help + " (default " + default_seconds + ")")
+      ->check(CLI::Range(0.001, 86400.0));
+}
 
 void add_flags(CLI::App& app, Settings& settings, std::string& model_file) {
   auto& engine = settings.engine;
@@ -81,20 +92,19 @@ void add_flags(CLI::App& app, Settings& settings, std::string& model_file) {
   app.add_option("--max-body-bytes", http.max_body_bytes, "Largest request body accepted")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 30))
       ->capture_default_str();
-  app.add_option_function<double>(
-         "--request-timeout",
-         [&http](double s) {
-           http.request_timeout = std::chrono::milliseconds(std::int64_t(s * 1000));
-         },
-         "Seconds a client has to send a whole request (default 10)")
-      ->check(CLI::Range(0.001, 3600.0));
-  app.add_option_function<double>(
-         "--idle-timeout",
-         [&http](double s) {
-           http.idle_timeout = std::chrono::milliseconds(std::int64_t(s * 1000));
-         },
-         "Seconds an idle keep-alive connection stays open (default 60)")
-      ->check(CLI::Range(0.001, 86400.0));
+  app.add_option("--max-header-bytes", http.max_header_bytes, "Largest request header accepted")
+      ->check(CLI::Range(std::size_t{256}, std::size_t{1} << 24))
+      ->capture_default_str();
+  app.add_option("--max-connections", http.max_connections,
+                 "Connections served at once; more get a 429")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
+  add_seconds_option(app, "--header-timeout", http.header_timeout,
+                     "Seconds from a request's first byte to the end of its headers");
+  add_seconds_option(app, "--request-timeout", http.request_timeout,
+                     "Seconds from a request's first byte to the end of its body");
+  add_seconds_option(app, "--idle-timeout", http.idle_timeout,
+                     "Seconds an idle keep-alive connection stays open");
   app.add_flag_callback(
       "--no-fsync", [&engine] { engine.fsync_saves = false; },
       "Skip fsync when saving caches (faster, not crash-safe)");

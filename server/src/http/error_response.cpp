@@ -22,6 +22,8 @@ const char* code_for(int status) {
       return "unprocessable_cache";
     case 429:
       return "capacity_exceeded";
+    case 431:
+      return "headers_too_large";
     case 503:
       return "shutting_down";
     default:

@@ -1,6 +1,11 @@
 #include "sbench/server/http_server.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <ctime>
+#include <iostream>
+#include <limits>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -21,26 +26,47 @@ namespace asio = http::asio;
 constexpr auto kShutdownGrace = 2s;
 constexpr auto kDrainPoll = 10ms;
 
-http::Router make_router(http::RouteContext& context) {
-  http::Router router;
-  http::add_info_routes(router, context);
-  http::add_agent_routes(router, context);
-  http::add_generate_route(router, context);
-  http::add_completion_routes(router, context);
-  http::add_chat_route(router, context);
-  http::add_tokenize_route(router, context);
-  http::add_stats_routes(router, context);
-  http::add_metrics_route(router, context);
-  return router;
-}
-
 void check(const HttpServerOptions& options) {
   if (options.io_threads < 1)
     throw std::invalid_argument("io threads must be at least 1");
-  if (options.max_body_bytes == 0)
-    throw std::invalid_argument("max body bytes must be positive");
-  if (options.request_timeout <= 0ms || options.idle_timeout <= 0ms)
+  if (options.max_body_bytes == 0 || options.max_header_bytes == 0)
+    throw std::invalid_argument("max body and header bytes must be positive");
+  if (options.max_header_bytes > std::numeric_limits<std::uint32_t>::max())
+    throw std::invalid_argument("max header bytes must fit in 32 bits");
+  if (options.max_connections < 1)
+    throw std::invalid_argument("max connections must be at least 1");
+  if (options.header_timeout <= 0ms || options.request_timeout <= 0ms ||
+      options.idle_timeout <= 0ms)
     throw std::invalid_argument("timeouts must be positive");
+}
+
+// Descriptors besides connections: the listening socket, cache files being
+// saved or loaded, the model file, stdio, the refusals past the limit.
+constexpr int kSpareDescriptors = 128;
+
+// Raises the soft RLIMIT_NOFILE so max_connections sockets can be open at
+// once (Debian's default soft limit is 1024); where the hard limit is lower,
+// lowers max_connections to fit and says so, rather than failing accepts
+// with EMFILE later.
+int fit_descriptor_limit(int max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+    return max_connections;
+  const auto wanted = static_cast<rlim_t>(max_connections) + kSpareDescriptors;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    const rlim_t raised =
+        limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    rlimit new_limit{raised, limit.rlim_max};
+    if (::setrlimit(RLIMIT_NOFILE, &new_limit) == 0)
+      limit.rlim_cur = raised;
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted)
+    return max_connections;
+  const int fitting = std::max(1, static_cast<int>(limit.rlim_cur) - kSpareDescriptors);
+  std::cerr << "sbench-server: warning: the file descriptor limit (" << limit.rlim_cur
+            << ", ulimit -n) allows " << fitting << " connections: --max-connections lowered from "
+            << max_connections << " to " << fitting << '\n';
+  return fitting;
 }
 
 }  // namespace
@@ -50,8 +76,14 @@ struct HttpServer::Impl {
       : engine(engine_ref),
         options((check(server_options), std::move(server_options))),
         routes{engine, static_cast<std::int64_t>(std::time(nullptr))},
-        router(make_router(routes)),
-        session{router, options.max_body_bytes, options.request_timeout, options.idle_timeout},
+        router(http::make_api_router(routes)),
+        session{router,
+                {options.max_header_bytes, options.max_body_bytes},
+                options.header_timeout,
+                options.request_timeout,
+                options.idle_timeout,
+                fit_descriptor_limit(options.max_connections),
+                routes.connections},
         io(options.io_threads),
         control(asio::make_strand(io)),
         acceptor(control),

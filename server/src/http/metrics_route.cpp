@@ -28,7 +28,7 @@ class PrometheusText {
   std::ostringstream out_;
 };
 
-std::string metrics_text(const EngineStats& stats) {
+std::string metrics_text(const EngineStats& stats, const ConnectionCounts& connections) {
   const double usage_ratio = stats.blocks_total > 0 ? static_cast<double>(stats.blocks_used) /
                                                           static_cast<double>(stats.blocks_total)
                                                     : 0.0;
@@ -58,17 +58,19 @@ std::string metrics_text(const EngineStats& stats) {
            stats.kv_bytes_allocated);
   text.add("agents", "gauge", "Agents known to the server.", stats.agents.size());
   text.add("model_bytes", "gauge", "Bytes of model weights.", stats.model_bytes);
+  text.add("http_connections_open", "gauge", "HTTP connections open.", connections.open.load());
+  text.add("http_connections_refused_total", "counter",
+           "HTTP connections answered 429 at --max-connections.", connections.refused.load());
   return text.str();
 }
 
 }  // namespace
 
 void add_metrics_route(Router& router, RouteContext& context) {
-  Engine& engine = context.engine;
-  router.add("GET", "/metrics", [&engine](const HttpRequest&, const auto&) {
+  router.add("GET", "/metrics", [&context](const HttpRequest&, const auto&) {
     HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    response.body = metrics_text(engine.stats());
+    response.body = metrics_text(context.engine.stats(), context.connections);
     return response;
   });
 }

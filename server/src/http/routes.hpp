@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "connection_counts.hpp"
 #include "router.hpp"
 #include "sbench/server/engine.hpp"
 
@@ -16,11 +17,15 @@ struct RouteContext {
   // Numbers the ids of generation responses ("gen-7", "cmpl-8"). Ours, not the
   // engine's RequestId: a response may be written before generate() returns it.
   std::atomic<std::uint64_t> next_response_number{1};
+  ConnectionCounts connections{};  // the sessions count, /metrics shows
 
   std::string next_response_id(const std::string& prefix) {
     return prefix + std::to_string(next_response_number++);
   }
 };
+
+// Every route of the API (docs/SERVER_API.md).
+Router make_api_router(RouteContext& context);
 
 void add_info_routes(Router& router, RouteContext& context);        // /health, /v1/models
 void add_agent_routes(Router& router, RouteContext& context);       // create, delete, cache files

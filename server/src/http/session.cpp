@@ -23,12 +23,31 @@ namespace bhttp = beast::http;
 using asio::use_awaitable;
 using namespace std::chrono_literals;
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kReadChunk = 4096;
 // After refusing a request whose body we did not read, keep reading (and
 // discarding) a little while: closing with unread data makes the kernel send
 // a reset that can destroy the error response before the client reads it.
 constexpr auto kLingerTimeout = 1s;
+// Connections past --max-connections are answered 429 and lingered on (up to
+// kLingerTimeout) only up to this many at once; beyond, they are closed
+// unanswered, so a flood cannot hold more descriptors than the limit allows.
+constexpr int kRefusalsAnswered = 64;
+
+// Counts a connection as open for as long as it is served.
+class OpenConnection {
+ public:
+  explicit OpenConnection(ConnectionCounts& counts) : counts_(counts), before_(counts_.open++) {}
+  ~OpenConnection() { --counts_.open; }
+  OpenConnection(const OpenConnection&) = delete;
+  OpenConnection& operator=(const OpenConnection&) = delete;
+
+  // Connections open before this one.
+  int others() const { return before_; }
+
+ private:
+  ConnectionCounts& counts_;
+  int before_;
+};
 
 class InFlightRequest {
  public:
@@ -117,28 +136,6 @@ class HangUpWatch {
   std::shared_ptr<State> state_;
 };
 
-bool is_http_parse_error(const beast::error_code& ec) {
-  return ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
-}
-
-// What in a request's header the parser accepts but RFC 9112 does not: a
-// framing that two parsers could read two ways (request smuggling: the body
-// would be taken as the next request), or a Host that is missing or twice.
-std::optional<std::string> framing_problem(
-    const bhttp::request_parser<bhttp::string_body>& parser) {
-  const auto& header = parser.get();
-  if (header.count(bhttp::field::transfer_encoding) > 0) {
-    if (!parser.chunked())
-      return "the last Transfer-Encoding must be chunked (RFC 9112 section 6.3)";
-    if (header.count(bhttp::field::content_length) > 0)
-      return "Transfer-Encoding and Content-Length together (RFC 9112 section 6.3)";
-  }
-  const std::size_t hosts = header.count(bhttp::field::host);
-  if (hosts > 1 || (hosts == 0 && header.version() >= 11))
-    return "an HTTP/1.1 request needs exactly one Host header (RFC 9112 section 3.2)";
-  return std::nullopt;
-}
-
 class Connection {
  public:
   Connection(asio::ip::tcp::socket socket, SessionContext& context)
@@ -148,27 +145,39 @@ class Connection {
     while (!context_.stopping) {
       if (!co_await wait_for_request())
         co_return;
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(kHeaderLimit);
-      parser.body_limit(context_.max_body_bytes);
-      beast::error_code ec = co_await read_header(parser);
+      const auto started = std::chrono::steady_clock::now();
+      RequestParser parser;
+      apply_limits(parser, context_.limits);
+      beast::error_code ec = co_await read_header(parser, started + context_.header_timeout);
       if (!ec) {
         if (const std::optional<std::string> problem = framing_problem(parser)) {
           co_await refuse(error_response(400, "malformed HTTP request: " + *problem));
           co_return;
         }
-        ec = co_await read_body(parser);
+        ec = co_await read_body(parser, started + context_.request_timeout);
       }
       if (ec) {
-        co_await refuse_unreadable_request(ec);
-        co_return;
+        if (const std::optional<HttpResponse> refusal =
+                unreadable_request_answer(ec, context_.limits))
+          co_await refuse(*refusal);
+        co_return;  // closed, reset or timed out: nobody left to answer
       }
-      const bool keep_alive = co_await answer(parser.release());
+      const bool keep_alive = co_await answer(parser);
       if (!keep_alive || context_.stopping)
         break;
     }
     beast::error_code ignored;
     stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  }
+
+  // A connection past --max-connections: 429 before its request is read, so
+  // it costs no more than the answer and a short linger.
+  asio::awaitable<void> refuse_over_limit() {
+    HttpResponse refusal = error_response(429, "the server has --max-connections (" +
+                                                   std::to_string(context_.max_connections) +
+                                                   ") connections open; retry when one closes");
+    refusal.headers.emplace_back("Retry-After", "1");
+    co_await refuse(refusal);
   }
 
  private:
@@ -185,17 +194,19 @@ class Connection {
     co_return !ec;
   }
 
-  asio::awaitable<beast::error_code> read_header(
-      bhttp::request_parser<bhttp::string_body>& parser) {
+  asio::awaitable<beast::error_code> read_header(RequestParser& parser,
+                                                 std::chrono::steady_clock::time_point deadline) {
     beast::error_code ec;
-    stream_.expires_after(context_.request_timeout);
+    stream_.expires_at(deadline);
     co_await bhttp::async_read_header(stream_, buffer_, parser,
                                       asio::redirect_error(use_awaitable, ec));
     co_return ec;
   }
 
-  asio::awaitable<beast::error_code> read_body(bhttp::request_parser<bhttp::string_body>& parser) {
+  asio::awaitable<beast::error_code> read_body(RequestParser& parser,
+                                               std::chrono::steady_clock::time_point deadline) {
     beast::error_code ec;
+    stream_.expires_at(deadline);
     // curl and others wait for this before sending a larger body.
     if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -209,34 +220,18 @@ class Connection {
   }
 
   // Returns whether the connection may carry another request.
-  asio::awaitable<bool> answer(bhttp::request<bhttp::string_body> message) {
+  asio::awaitable<bool> answer(RequestParser& parser) {
     const InFlightRequest in_flight(context_.requests_in_flight);
-    bool keep_alive = message.keep_alive() && !context_.stopping;
+    bool keep_alive = parser.get().keep_alive() && !context_.stopping;
     // HTTP/1.0 has no chunked encoding: a stream's end is the connection's.
-    const bool chunked = message.version() >= 11;
-    const HttpRequest request{std::string(message.method_string()), std::string(message.target()),
-                              std::move(message.body())};
+    const bool chunked = parser.get().version() >= 11;
+    const HttpRequest request = route_request(parser);
     const HttpResponse response = context_.router.handle(request);
     if (response.generation)
       keep_alive = co_await write_generation(*response.generation, keep_alive, chunked);
     else
       co_await write_response(response, keep_alive);
     co_return keep_alive;
-  }
-
-  // Closes the connection after a request that cannot be answered normally:
-  // a protocol error or a body over the limit. A client too slow to send its
-  // request gets no answer: the stream's timeout has already closed the socket.
-  asio::awaitable<void> refuse_unreadable_request(const beast::error_code& ec) {
-    HttpResponse refusal;
-    if (ec == bhttp::error::body_limit)
-      refusal = error_response(413, "the request body is larger than " +
-                                        std::to_string(context_.max_body_bytes) + " bytes");
-    else if (is_http_parse_error(ec))
-      refusal = error_response(400, "malformed HTTP request: " + ec.message());
-    else
-      co_return;  // closed, reset or timed out: nobody left to answer
-    co_await refuse(refusal);
   }
 
   // Answers and closes: after a request whose framing is in doubt, nothing
@@ -344,9 +339,18 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, SessionCont
   beast::error_code ignored;
   // Tokens are small writes that must leave at once, not wait for Nagle.
   socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  const OpenConnection counted(context.connections);
+  if (counted.others() >= context.max_connections) {
+    ++context.connections.refused;
+    if (counted.others() >= context.max_connections + kRefusalsAnswered)
+      co_return;  // the socket closes unanswered
+  }
   Connection connection(std::move(socket), context);
   try {
-    co_await connection.serve();
+    if (counted.others() >= context.max_connections)
+      co_await connection.refuse_over_limit();
+    else
+      co_await connection.serve();
   } catch (const boost::system::system_error&) {
     // The client went away or stalled past a timeout: nothing left to answer.
   } catch (const std::exception& error) {

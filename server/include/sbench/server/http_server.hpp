@@ -14,10 +14,19 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";  // loopback unless the user opts in to exposure
   std::uint16_t port = 0;          // 0: an ephemeral port, see HttpServer::port()
   std::size_t max_body_bytes = std::size_t{1} << 20;  // larger bodies get 413
+  std::size_t max_header_bytes = 16 * 1024;           // larger headers get 431
   int io_threads = 2;
-  // A client must send a whole request (headers and body) within this time
-  // once it has started one, so slow senders cannot pin connections.
-  std::chrono::milliseconds request_timeout{10'000};
+  // Connections served at once; the next ones get 429 with Retry-After. One
+  // benchmark client with 1,000 streams fits, with room for its polls of
+  // /health and /metrics. The server raises its file descriptor limit to
+  // match, or lowers this to what the hard limit allows (with a warning).
+  int max_connections = 1024;
+  // From a request's first byte, so slow senders cannot pin connections: the
+  // headers must have arrived within header_timeout, the whole request within
+  // request_timeout. A write the client leaves unread that long also closes
+  // the connection.
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds request_timeout{30'000};
   // An idle keep-alive connection is closed after this long.
   std::chrono::milliseconds idle_timeout{60'000};
   // run() also stops on SIGINT/SIGTERM (for the server binary, not for tests

@@ -2,8 +2,12 @@
 // until it has been idle too long.
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
+#include <vector>
 
 #include "server_suite.hpp"
 #include "sse_events.hpp"
@@ -37,6 +41,26 @@ TEST_F(Connections, LargeBodyWithExpectContinueIsAccepted) {
   connection.send_raw(body);
   const std::string answer = connection.read_until_closed();
   EXPECT_EQ(answer.rfind("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK", 0), 0u) << answer;
+}
+
+TEST_F(Connections, TheDefaultsServeOneClientWithAThousandConnectionsAtOnce) {
+  constexpr int kStreams = 1000;
+  rlimit limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_cur < kStreams + 64) {
+    limit.rlim_cur = std::min<rlim_t>(kStreams + 64, limit.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur < kStreams + 64)
+    GTEST_SKIP() << "this process may open only " << limit.rlim_cur << " files";
+  std::vector<std::unique_ptr<HttpClient>> open;
+  for (int i = 0; i < kStreams; ++i) {
+    open.push_back(std::make_unique<HttpClient>(server().port()));
+    ASSERT_EQ(open.back()->request("GET", "/health").status, 200) << "connection " << i;
+  }
+  // All still open and served, the first as the last.
+  EXPECT_EQ(open.front()->request("GET", "/v1/models").status, 200);
+  EXPECT_EQ(open.back()->request("GET", "/v1/models").status, 200);
 }
 
 TEST_F(Connections, IdleConnectionIsClosedAfterTheIdleTimeout) {

@@ -19,9 +19,9 @@ std::vector<std::string> tiny_server_args(const std::filesystem::path& cache_dir
 void ServerSuite::SetUpTestSuite() {
   cache_dir_ = std::make_unique<TempDir>();
   // Short timeouts keep the slow-client and idle-connection tests fast.
-  server_ = std::make_unique<SpawnedServer>(tiny_server_args(
-      cache_dir_->path(),
-      {"--request-timeout", "1", "--idle-timeout", "2", "--max-body-bytes", "65536"}));
+  server_ = std::make_unique<SpawnedServer>(
+      tiny_server_args(cache_dir_->path(), {"--header-timeout", "1", "--request-timeout", "2",
+                                            "--idle-timeout", "2", "--max-body-bytes", "65536"}));
 }
 
 void ServerSuite::TearDownTestSuite() {
