@@ -103,8 +103,11 @@ void FakeHttpServer::answer(int connection) {
     requests_.push_back(request);
   }
   const Reply reply = handler_(request);
-  send_all(connection, "HTTP/1.1 " + std::to_string(reply.status) + " X\r\nContent-Type: " +
-                           reply.content_type + "\r\nConnection: close\r\n\r\n");
+  std::string head = "HTTP/1.1 " + std::to_string(reply.status) +
+                     " X\r\nContent-Type: " + reply.content_type + "\r\nConnection: close\r\n";
+  for (const std::string& line : reply.headers)
+    head += line + "\r\n";
+  send_all(connection, head + "\r\n");
   std::vector<std::chrono::steady_clock::time_point> written;
   for (std::size_t i = 0; i < reply.pieces.size(); ++i) {
     if (i < reply.delays.size())
@@ -113,6 +116,11 @@ void FakeHttpServer::answer(int connection) {
     written.push_back(std::chrono::steady_clock::now());
     if (reply.delays.empty())
       std::this_thread::sleep_for(reply.gap);
+  }
+  if (reply.reset) {
+    // A zero linger makes the close() that follows send RST.
+    const linger abort_on_close{.l_onoff = 1, .l_linger = 0};
+    ::setsockopt(connection, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
   }
   std::lock_guard lock(mutex_);
   written_at_ = std::move(written);

@@ -28,6 +28,8 @@ struct Reply {
   std::chrono::milliseconds gap{0};
   // When set, the wait before each piece instead of `gap` after it.
   std::vector<std::chrono::milliseconds> delays;
+  std::vector<std::string> headers;  // extra head lines: "Retry-After: 1"
+  bool reset = false;                // end with a TCP RST instead of a close
 };
 
 // A test double of an HTTP server: scripted answers on a loopback port, plain sockets, one

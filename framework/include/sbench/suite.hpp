@@ -32,7 +32,13 @@ struct SuiteOutcome {
 // the exit code unless a case error already set one.
 using SuiteFinisher = std::function<int(const SuiteOutcome&)>;
 
+// Runs each time Google Benchmark reports an instance (its runs, then its
+// aggregates when repeated), with the outcome so far: what a suite killed
+// before its finishers keeps. Must not throw.
+using CaseObserver = std::function<void(const SuiteOutcome&)>;
+
 struct SuiteHooks {
+  std::vector<CaseObserver> after_each_case;
   std::vector<SuiteFinisher> finishers;
 };
 

@@ -119,6 +119,13 @@ void read_stream(const http::Response& response, const OpenAiCall& call, Generat
       break;
     }
     const nlohmann::json chunk = nlohmann::json::parse(event.data, nullptr, false);
+    // Skipping it would undercount the tokens without a word.
+    if (chunk.is_discarded() && !event.data.empty()) {
+      constexpr std::size_t kShown = 80;
+      result.error = "malformed stream event (not JSON): " + event.data.substr(0, kShown) +
+                     (event.data.size() > kShown ? "..." : "");
+      break;
+    }
     if (const std::string error = error_message(chunk); !error.empty()) {
       result.error = "stream error: " + error;
       break;

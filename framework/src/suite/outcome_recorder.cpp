@@ -24,6 +24,8 @@ void OutcomeRecorder::ReportRuns(const std::vector<Run>& runs) {
     }
   }
   display_.ReportRuns(runs);
+  for (const CaseObserver& observe : observers_)
+    observe(outcome_);
 }
 
 void OutcomeRecorder::Finalize() {

@@ -7,11 +7,13 @@
 namespace sbench::detail {
 
 // Passes every report on to the display reporter (so --benchmark_format still
-// works) and keeps the runs, which decide the exit code.
+// works), keeps the runs, which decide the exit code, and shows the outcome so
+// far to the hooks' case observers.
 class OutcomeRecorder : public benchmark::BenchmarkReporter {
  public:
-  OutcomeRecorder(benchmark::BenchmarkReporter& display, SuiteOutcome& outcome)
-      : display_(display), outcome_(outcome) {}
+  OutcomeRecorder(benchmark::BenchmarkReporter& display, SuiteOutcome& outcome,
+                  const std::vector<CaseObserver>& observers)
+      : display_(display), outcome_(outcome), observers_(observers) {}
 
   bool ReportContext(const Context& context) override;
   void ReportRuns(const std::vector<Run>& runs) override;
@@ -20,6 +22,7 @@ class OutcomeRecorder : public benchmark::BenchmarkReporter {
  private:
   benchmark::BenchmarkReporter& display_;
   SuiteOutcome& outcome_;
+  const std::vector<CaseObserver>& observers_;
 };
 
 }  // namespace sbench::detail

@@ -89,7 +89,8 @@ int run_cases(const SuiteCommandLine& line, const Config& config, const SuiteHoo
       std::cout << entry << "\n";
     return exit_ok;
   }
-  OutcomeRecorder recorder(*benchmark::CreateDefaultDisplayReporter(), outcome);
+  OutcomeRecorder recorder(*benchmark::CreateDefaultDisplayReporter(), outcome,
+                           hooks.after_each_case);
   benchmark::RunSpecifiedBenchmarks(&recorder);
   benchmark::Shutdown();
   if (ctest_measurements_wanted())

@@ -14,7 +14,8 @@ nlohmann::json part_document(const SuiteOutcome& outcome, const SuiteInvocation&
                           {"executable", invocation.executable.string()},
                           {"started", iso8601_utc(invocation.started)},
                           {"finished", iso8601_utc(invocation.finished)},
-                          {"exit_code", invocation.exit_code},
+                          {"exit_code", invocation.exit_code ? nlohmann::json(*invocation.exit_code)
+                                                             : nlohmann::json(nullptr)},
                           {"invocations", 1}};
   detail::count_case_statuses(suite, cases);
   nlohmann::json checks = detail::checks_summary(cases);

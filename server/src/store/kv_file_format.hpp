@@ -7,13 +7,15 @@
 
 #include "sbench/server/model_config.hpp"
 
-// On-disk layout of a cache file, version 1 (little-endian, written as is):
+// On-disk layout of a cache file, version 2 (little-endian, written as is):
 //   KvFileHeader
 //   payload: token ids as int32 [tokens]
 //            then per layer: keys [kv_tokens][kv_dim], values [kv_tokens][kv_dim]
 //            as f32 or IEEE binary16, as `dtype` says
-// The checksum covers the payload; the header is checked field by field
-// against the model and the file size instead.
+// The checksum covers the payload and then the header (its checksum field
+// zero), so no byte of the file can change unnoticed; the header's fields
+// are also checked one by one against the model and the file size, so a
+// damaged file is refused with the exact disagreement.
 
 namespace sbench::server::store {
 

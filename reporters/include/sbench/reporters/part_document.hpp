@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "sbench/reporters/results_document.hpp"
@@ -15,8 +16,11 @@ struct SuiteInvocation {
   std::string suite;
   std::filesystem::path executable;
   std::chrono::system_clock::time_point started;
+  // While it runs: when its latest case ended.
   std::chrono::system_clock::time_point finished;
-  int exit_code = 0;
+  // nullopt (null in the part) until it ends: a part left with null is that
+  // of a run that was killed.
+  std::optional<int> exit_code;
 };
 
 // The results document of one suite invocation (docs/RESULTS.md). Its

@@ -33,7 +33,7 @@ class ResultsCliTest : public ::testing::Test {
 
   void run_suite_finisher() {
     const testing::SampleOutcome sample(config_);
-    ASSERT_EQ(results_finisher("cache_resume")(sample.outcome), 0);
+    ASSERT_EQ(results_hooks("cache_resume").finishers.front()(sample.outcome), 0);
   }
 
   // `sbench ARGS` in the temp dir, so its sbench.toml is the one found.

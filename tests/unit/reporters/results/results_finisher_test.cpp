@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <vector>
 
 #include "sbench/exit_codes.hpp"
 #include "sbench/reporters/part_document.hpp"
@@ -28,7 +29,15 @@ class ResultsFinisherTest : public ::testing::Test {
 
   int finish() {
     const testing::SampleOutcome sample(config_);
-    return results_finisher("cache_resume")(sample.outcome);
+    return results_hooks("cache_resume").finishers.front()(sample.outcome);
+  }
+
+  std::vector<fs::path> parts() const {
+    std::vector<fs::path> found;
+    for (const auto& entry : fs::directory_iterator(dir_.path("out/results.parts")))
+      if (entry.path().extension() == ".json")
+        found.push_back(entry.path());
+    return found;
   }
 
   nlohmann::json output() const {
@@ -43,10 +52,7 @@ class ResultsFinisherTest : public ::testing::Test {
 TEST_F(ResultsFinisherTest, WritesAPartAndTheMergedOutput) {
   EXPECT_EQ(finish(), exit_ok);
   EXPECT_EQ(finish(), exit_ok);  // a second invocation: a second part
-  int parts = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_.path("out/results.parts")))
-    parts += entry.path().extension() == ".json";
-  EXPECT_EQ(parts, 2);
+  EXPECT_EQ(parts().size(), 2u);
   const nlohmann::json merged = output();
   EXPECT_EQ(merged["suites"][0]["invocations"], 2);
   EXPECT_EQ(merged["cases"].size(), 4u);
@@ -78,6 +84,45 @@ TEST_F(ResultsFinisherTest, UnwritableOutputIsAnError) {
   std::ofstream(dir_.path("plain")) << "x";
   config_.run.output = dir_.path("plain/results.json");
   EXPECT_EQ(finish(), exit_error);
+}
+
+// What a suite killed after a case keeps: the refresh alone, no finisher.
+TEST_F(ResultsFinisherTest, EachCaseRefreshesThePartAndTheOutputMarkedUnfinished) {
+  targets("<", 500);
+  const SuiteHooks hooks = results_hooks("cache_resume");
+  const testing::SampleOutcome sample(config_);
+  ASSERT_EQ(hooks.after_each_case.size(), 1u);
+  hooks.after_each_case.front()(sample.outcome);
+  ASSERT_EQ(parts().size(), 1u);
+  nlohmann::json merged = output();
+  EXPECT_EQ(merged["cases"].size(), 4u);
+  EXPECT_TRUE(merged["suites"][0]["exit_code"].is_null()) << merged["suites"];
+  EXPECT_EQ(merged["suites"][0]["measured"], 2);
+  EXPECT_EQ(merged["targets"]["passed"], 1);
+
+  // The next refresh and the finisher rewrite the same part, not a new one.
+  hooks.after_each_case.front()(sample.outcome);
+  EXPECT_EQ(hooks.finishers.front()(sample.outcome), exit_ok);
+  ASSERT_EQ(parts().size(), 1u);
+  merged = output();
+  EXPECT_EQ(merged["suites"][0]["exit_code"], exit_error);  // the sample has a failed case
+  EXPECT_EQ(merged["suites"][0]["invocations"], 1);
+}
+
+TEST_F(ResultsFinisherTest, AFailedRefreshWarnsOnceAndTheFinisherFails) {
+  std::ofstream(dir_.path("plain")) << "x";
+  config_.run.output = dir_.path("plain/results.json");
+  const SuiteHooks hooks = results_hooks("cache_resume");
+  const testing::SampleOutcome sample(config_);
+  ::testing::internal::CaptureStderr();
+  hooks.after_each_case.front()(sample.outcome);
+  hooks.after_each_case.front()(sample.outcome);
+  const std::string warnings = ::testing::internal::GetCapturedStderr();
+  const std::string expected = "results not saved after this case: cannot create directory " +
+                               dir_.path("plain/results.parts").string();
+  EXPECT_NE(warnings.find(expected), std::string::npos) << warnings;
+  EXPECT_EQ(warnings.find(expected), warnings.rfind(expected)) << warnings;
+  EXPECT_EQ(hooks.finishers.front()(sample.outcome), exit_error);
 }
 
 }  // namespace
