@@ -23,9 +23,44 @@ struct Part {
 constexpr const char* identity_keys[] = {"backend", "model", "quick", "server_command",
                                          "server_url"};
 
+// The fields the merge reads, of the types it reads them as: a part that a
+// crashed writer, an old version or a hand edit left otherwise is unreadable,
+// not a type error halfway through the merge.
+void check_merged_fields(const nlohmann::json& document) {
+  const auto require = [](bool holds, const std::string& what) {
+    if (!holds)
+      throw ResultsDocumentError(what);
+  };
+  const auto optional_string = [](const nlohmann::json& object, const char* key) {
+    const auto found = object.find(key);
+    return found == object.end() || found->is_string();
+  };
+  require(optional_string(document["context"], "time"), "context.time must be a string");
+  const nlohmann::json& suites = document["suites"];
+  for (std::size_t i = 0; i < suites.size(); ++i) {
+    const std::string at = "suites[" + std::to_string(i) + "]";
+    const nlohmann::json& suite = suites[i];
+    require(suite.is_object(), at + " must be an object");
+    require(suite.contains("name") && suite["name"].is_string(), at + ".name must be a string");
+    require(!suite.contains("invocations") || suite["invocations"].is_number_integer(),
+            at + ".invocations must be an integer");
+  }
+  const nlohmann::json& cases = document["cases"];
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const std::string at = "cases[" + std::to_string(i) + "]";
+    const nlohmann::json& entry = cases[i];
+    require(entry.is_object(), at + " must be an object");
+    for (const char* key : {"suite", "instance"})
+      require(entry.contains(key) && entry[key].is_string(), at + "." + key + " must be a string");
+    require(optional_string(entry, "status"), at + ".status must be a string");
+  }
+}
+
 std::optional<Part> read_part(const std::filesystem::path& file, std::ostream& warnings) {
   try {
-    return Part{file, read_results_document(file)};
+    nlohmann::json document = read_results_document(file);
+    check_merged_fields(document);
+    return Part{file, std::move(document)};
   } catch (const std::exception& error) {
     warnings << "sbench: warning: skipping unreadable result part " << file.string() << ": "
              << error.what() << "\n";

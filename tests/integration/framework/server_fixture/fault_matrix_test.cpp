@@ -167,10 +167,12 @@ INSTANTIATE_TEST_SUITE_P(TooManyRequestsAndUnavailable, RefusalStorm, ::testing:
 
 TEST_F(FaultMatrix, StreamHangingMidWayFailsAtTheRequestTimeout) {
   Reply hang = stream_reply({event(token_chunk()), event(token_chunk())});
-  hang.delays = {0ms, 4s};  // silent past the probe's 2 s timeout
+  // Silent far past the probe's 2 s timeout: a run that ends within 6 s ended
+  // by the timeout, with room for a slow start on a busy machine.
+  hang.delays = {0ms, 8s};
   const FaultyServer server(2, hang);
   const auto ran = run(server.url(), "stream_first|stream_second");
-  expect_failed_second_case(ran, "timeout", 4s);
+  expect_failed_second_case(ran, "timeout", 6s);
 }
 
 // The results directory on a 4 KiB tmpfs of its own (unshare -Urm: no root

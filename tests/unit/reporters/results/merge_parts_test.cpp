@@ -104,6 +104,30 @@ TEST_F(MergePartsTest, CorruptPartIsReportedSkippedAndKept) {
   EXPECT_TRUE(fs::exists(dir_.path("bad.json")));
 }
 
+// Found by the merge_parts fuzzer: a field of another type than the merge
+// reads it as threw out of merge_parts instead of skipping the part.
+TEST_F(MergePartsTest, APartWithAFieldOfTheWrongTypeIsSkippedNamingTheField) {
+  write("good.json", part("2026-01-01T10:00:00.000Z", "cache", 10));
+  nlohmann::json numbered = part("2026-01-01T11:00:00.000Z", "cache", 20);
+  numbered["cases"][1]["instance"] = 7;
+  write("numbered.json", numbered);
+  nlohmann::json timed = part("2026-01-01T12:00:00.000Z", "cache", 30);
+  timed["context"]["time"] = 12;
+  write("timed.json", timed);
+  nlohmann::json listed = part("2026-01-01T13:00:00.000Z", "cache", 40);
+  listed["suites"][0] = "cache";
+  write("listed.json", listed);
+  const MergedResults merged = merge();
+  EXPECT_EQ(merged.parts_used, 1);
+  EXPECT_EQ(merged.document["cases"][0]["counters"]["load_ms"], 10.0);
+  for (const auto& [file, field] :
+       {std::pair{"numbered.json", "cases[1].instance"}, std::pair{"timed.json", "context.time"},
+        std::pair{"listed.json", "suites[0] must be an object"}}) {
+    EXPECT_NE(warnings_.str().find(dir_.path(file).string() + ": " + field), std::string::npos)
+        << warnings_.str();
+  }
+}
+
 TEST_F(MergePartsTest, NoPartsMergeToNothing) {
   EXPECT_EQ(merge().parts_used, 0);
   EXPECT_EQ(merge_parts(dir_.path("absent"), warnings_).parts_used, 0);
