@@ -14,14 +14,15 @@
 #include "config/toml_json.hpp"
 #include "sbench/config.hpp"
 #include "support/fuzz_check.hpp"
-#include "support/scratch_dir.hpp"
+#include "support/input_file.hpp"
+#include "support/temp_dir.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const sbench::fuzz::ScratchDir scratch;
+  static const sbench::testing::TempDir scratch;
   if (size == 0)
     return 0;
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
-  const auto file = scratch.write("config.toml", text);
+  const auto file = sbench::fuzz::write_input(scratch.path("config.toml"), text);
   try {
     if (data[0] % 2 == 0) {
       sbench::Config config;

@@ -12,17 +12,19 @@
 
 #include "sbench/reporters/merge_parts.hpp"
 #include "support/fuzz_check.hpp"
-#include "support/scratch_dir.hpp"
+#include "support/input_file.hpp"
+#include "support/temp_dir.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const sbench::fuzz::ScratchDir scratch;
+  static const sbench::testing::TempDir scratch;
   std::filesystem::remove_all(scratch.path() / "parts");
   std::filesystem::create_directory(scratch.path() / "parts");
   std::string_view input(reinterpret_cast<const char*>(data), size);
   int parts = 0;
   while (parts < 4) {
     const std::size_t end = input.find('\0');
-    scratch.write("parts/part" + std::to_string(parts++) + ".json", input.substr(0, end));
+    sbench::fuzz::write_input(scratch.path("parts/part" + std::to_string(parts++) + ".json"),
+                              input.substr(0, end));
     if (end == std::string_view::npos)
       break;
     input.remove_prefix(end + 1);

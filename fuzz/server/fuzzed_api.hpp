@@ -7,7 +7,7 @@
 #include "http/routes.hpp"
 #include "sbench/server/engine.hpp"
 #include "support/fuzz_check.hpp"
-#include "support/scratch_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sbench::fuzz {
 
@@ -15,7 +15,7 @@ namespace sbench::fuzz {
 // shut down before the first input: every request is read, validated and
 // routed exactly as in the server, and a generation that passes validation
 // is refused with 503 instead of spending milliseconds on the model. The
-// cache routes run for real, in a scratch directory. Agent "a" exists and
+// cache routes run for real, in a temporary directory. Agent "a" exists and
 // has a saved file, so the agent routes get past "unknown agent".
 class FuzzedApi {
  public:
@@ -32,7 +32,7 @@ class FuzzedApi {
   }
 
  private:
-  FuzzedApi() : engine_(options(scratch_.path())), routes_{engine_, 0} {
+  FuzzedApi() : engine_(options(cache_dir_.path())), routes_{engine_, 0} {
     engine_.create_agent(std::string(kAgent));
     engine_.save(std::string(kAgent));
     engine_.shutdown();
@@ -73,7 +73,7 @@ class FuzzedApi {
         engine_.delete_agent(agent.id);
       engine_.create_agent(std::string(kAgent));
     }
-    for (const auto& entry : std::filesystem::directory_iterator(scratch_.path())) {
+    for (const auto& entry : std::filesystem::directory_iterator(cache_dir_.path())) {
       if (entry.path().filename() != std::string(kAgent) + ".kv")
         std::filesystem::remove_all(entry.path());
     }
@@ -81,7 +81,7 @@ class FuzzedApi {
 
   static constexpr std::string_view kAgent = "a";
 
-  ScratchDir scratch_;
+  testing::TempDir cache_dir_;
   server::Engine engine_;
   server::http::RouteContext routes_;
   server::http::Router router_;

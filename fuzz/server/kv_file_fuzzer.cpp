@@ -20,7 +20,8 @@
 #include "store/kv_file.hpp"
 #include "store/kv_file_format.hpp"
 #include "support/fuzz_check.hpp"
-#include "support/scratch_dir.hpp"
+#include "support/input_file.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -59,7 +60,7 @@ void write_checksum(std::string& file) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const sbench::fuzz::ScratchDir scratch;
+  static const sbench::testing::TempDir scratch;
   static KvBlockPool f32_pool(shape(), KvDtype::f32, 4, 64);
   static KvBlockPool f16_pool(shape(), KvDtype::f16, 4, 64);
   if (size == 0)
@@ -69,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((mode & 1) == 0 && file.size() >= sizeof(store::KvFileHeader))
     write_checksum(file);
   KvBlockPool& pool = (mode & 2) ? f16_pool : f32_pool;
-  const auto path = scratch.write("agent.kv", file);
+  const auto path = sbench::fuzz::write_input(scratch.path("agent.kv"), file);
   try {
     LoadedKvContext context = load_kv_file(path, kModel, pool, kMaxTokens);
     require(context.tokens.size() <= static_cast<std::size_t>(kMaxTokens), "over max_tokens");

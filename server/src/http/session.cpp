@@ -182,7 +182,7 @@ class Connection {
 
  private:
   // An idle keep-alive connection may wait long for its next request; once
-  // the first byte arrives the (shorter) request timeout applies.
+  // the first byte arrives the (shorter) header and request timeouts apply.
   asio::awaitable<bool> wait_for_request() {
     if (buffer_.size() > 0)
       co_return true;
@@ -340,14 +340,14 @@ asio::awaitable<void> serve_connection(asio::ip::tcp::socket socket, SessionCont
   // Tokens are small writes that must leave at once, not wait for Nagle.
   socket.set_option(asio::ip::tcp::no_delay(true), ignored);
   const OpenConnection counted(context.connections);
-  if (counted.others() >= context.max_connections) {
+  const int past_limit = counted.others() - context.max_connections;  // >= 0: refuse
+  if (past_limit >= 0)
     ++context.connections.refused;
-    if (counted.others() >= context.max_connections + kRefusalsAnswered)
-      co_return;  // the socket closes unanswered
-  }
+  if (past_limit >= kRefusalsAnswered)
+    co_return;  // the socket closes unanswered
   Connection connection(std::move(socket), context);
   try {
-    if (counted.others() >= context.max_connections)
+    if (past_limit >= 0)
       co_await connection.refuse_over_limit();
     else
       co_await connection.serve();
