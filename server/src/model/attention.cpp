@@ -8,11 +8,15 @@ namespace sbench::server::model {
 
 namespace {
 
-// Queries per tile: each block's read and conversion is spread over this
-// many; their running state is a row of values each, in L1.
+// Queries per tile: each step's read and conversion is spread over this
+// many.
 constexpr int kQueriesPerTile = 24;
+// Keys per softmax step (rounded to whole KV blocks): enough that a query's
+// per-step work (its max, rescale and exps) is small beside the products,
+// few enough that a step's keys or values and the tile's queries share L1.
+constexpr int kKeysPerStep = 64;
 
-// Asks for the next block's head slice while this one is computed on: blocks
+// Asks for the next step's head slices while this one is computed on: blocks
 // lie anywhere in the pool, so the hardware prefetcher cannot guess them.
 void prefetch_rows(const std::byte* first_row, int rows, std::size_t row_bytes,
                    std::size_t stride_bytes) {
@@ -33,15 +37,17 @@ PagedAttention::PagedAttention(const ModelConfig& config, const Kernels& kernels
 
 void PagedAttention::run(std::span<const SequenceStep> batch, std::span<const int> first_row,
                          const KvBlockPool& kv, int layer, const float* qkv, float* out) {
+  step_keys_ = std::max(1, kKeysPerStep / kv.block_size()) * kv.block_size();
   const std::size_t queries =
       static_cast<std::size_t>(tile_tokens_) * (config_.n_heads / config_.n_kv_heads);
-  const std::size_t block_floats = static_cast<std::size_t>(kv.block_size()) * config_.head_dim();
+  const std::size_t step_floats = static_cast<std::size_t>(step_keys_) * config_.head_dim();
   for (auto& scratch : scratch_) {
-    scratch.keys.resize(block_floats);
-    scratch.values.resize(block_floats);
-    scratch.scores.resize(kv.block_size());
-    scratch.running_max.resize(queries);
-    scratch.running_sum.resize(queries);
+    scratch.keys.resize(step_floats);
+    scratch.values.resize(step_floats);
+    scratch.queries.resize(queries * config_.head_dim());
+    scratch.scores.resize(queries * step_keys_);
+    scratch.gathered.resize(queries * config_.head_dim());
+    scratch.softmax.resize(queries);
   }
 
   // One task per (sequence, kv head): the query heads sharing a kv head read
@@ -68,6 +74,14 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
   const std::size_t row_bytes = static_cast<std::size_t>(head_dim) * kv.element_bytes();
   const std::size_t stride_bytes = static_cast<std::size_t>(kv_dim) * kv.element_bytes();
   const int new_tokens = static_cast<int>(step.tokens.size());
+  // Calls use(block, rows, offset) for each KV block holding positions
+  // [first, first + count) (first a multiple of the block size); offset is
+  // where the block's first row goes in a step's f32 rows.
+  auto for_each_block = [&](int first, int count, auto&& use) {
+    for (int position = first; position < first + count; position += block_size)
+      use(blocks[position / block_size], std::min(block_size, first + count - position),
+          static_cast<std::size_t>(position - first) * head_dim);
+  };
 
   for (int tile = 0; tile < new_tokens; tile += tile_tokens_) {
     const int tokens = std::min(tile_tokens_, new_tokens - tile);
@@ -76,8 +90,8 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
     auto visible = [&](int q) {  // causal: the token itself and those before it
       return static_cast<int>(step.start_pos) + tile + q / group + 1;
     };
-    auto query = [&](int q) {
-      return qkv + static_cast<std::size_t>(row + tile + q / group) * qkv_stride +
+    auto source = [&](int q) {
+      return static_cast<std::size_t>(row + tile + q / group) * qkv_stride +
              (kv_head * group + q % group) * head_dim;
     };
     auto result = [&](int q) {
@@ -86,54 +100,52 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
     };
     const int tile_visible = visible(queries - 1);
 
-    // The softmax runs along the blocks (as FlashAttention's does): each query
-    // keeps the largest score so far, the sum of exp(score - largest) and, in
-    // its result row, the values weighted alike; both are rescaled when a
-    // block raises the largest. One pass, and a block's keys and values are
-    // read once for all of the tile's queries.
+    // The softmax runs along the steps (as FlashAttention's does): each query
+    // keeps the largest score so far, the sum of exp(score - largest) and the
+    // values weighted alike; both are rescaled when a step raises the largest.
     for (int q = 0; q < queries; ++q) {
-      scratch.running_max[q] = -std::numeric_limits<float>::infinity();
-      scratch.running_sum[q] = 0.0f;
-      std::fill_n(result(q), head_dim, 0.0f);
+      std::copy_n(qkv + source(q), head_dim, scratch.queries.data() + q * head_dim);
+      scratch.softmax[q] = {-std::numeric_limits<float>::infinity(), 0.0f};
     }
-    for (int first = 0; first < tile_visible; first += block_size) {
-      const int rows = std::min(block_size, tile_visible - first);
-      const BlockId block = blocks[first / block_size];
-      if (first + block_size < tile_visible) {
-        const BlockId next = blocks[first / block_size + 1];
-        const int next_rows = std::min(block_size, tile_visible - first - block_size);
-        prefetch_rows(kv.keys(next, layer) + head_offset, next_rows, row_bytes, stride_bytes);
-        prefetch_rows(kv.values(next, layer) + head_offset, next_rows, row_bytes, stride_bytes);
-      }
-      cache.load(kv.keys(block, layer) + head_offset, rows, head_dim, kv_dim, scratch.keys.data());
-      cache.load(kv.values(block, layer) + head_offset, rows, head_dim, kv_dim,
-                 scratch.values.data());
+    std::fill_n(scratch.gathered.data(), queries * head_dim, 0.0f);
+    for (int first = 0; first < tile_visible; first += step_keys_) {
+      const int keys = std::min(step_keys_, tile_visible - first);
+      if (first + step_keys_ < tile_visible)
+        for_each_block(
+            first + step_keys_, std::min(step_keys_, tile_visible - first - step_keys_),
+            [&](BlockId block, int rows, std::size_t) {
+              prefetch_rows(kv.keys(block, layer) + head_offset, rows, row_bytes, stride_bytes);
+              prefetch_rows(kv.values(block, layer) + head_offset, rows, row_bytes, stride_bytes);
+            });
+      for_each_block(first, keys, [&](BlockId block, int rows, std::size_t offset) {
+        cache.load(kv.keys(block, layer) + head_offset, rows, head_dim, kv_dim,
+                   scratch.keys.data() + offset);
+        cache.load(kv.values(block, layer) + head_offset, rows, head_dim, kv_dim,
+                   scratch.values.data() + offset);
+      });
+      kernels_.attention_scores(scratch.queries.data(), queries, scratch.keys.data(), keys,
+                                head_dim, scale, scratch.scores.data(), step_keys_);
       for (int q = 0; q < queries; ++q) {
-        const int count = std::min(rows, visible(q) - first);
-        if (count <= 0)
-          continue;
-        float* scores = scratch.scores.data();
-        kernels_.attention_scores(query(q), scratch.keys.data(), count, head_dim, scale, scores);
-        const float block_max = *std::max_element(scores, scores + count);
-        float& running_max = scratch.running_max[q];
-        if (block_max > running_max) {
-          // exp(-inf) = 0 on the first block: nothing to rescale yet.
-          const float rescale = std::exp(running_max - block_max);
-          scratch.running_sum[q] *= rescale;
-          float* weighted = result(q);
+        // Keys past the query's own position weigh exactly 0 (they change
+        // nothing in the sums), so the tile's queries share one product.
+        const int count = std::clamp(visible(q) - first, 0, keys);
+        const float rescale = kernels_.softmax_step(scratch.scores.data() + q * step_keys_, count,
+                                                    keys, scratch.softmax[q]);
+        if (rescale != 1.0f) {
+          float* gathered = scratch.gathered.data() + q * head_dim;
           for (int d = 0; d < head_dim; ++d)
-            weighted[d] *= rescale;
-          running_max = block_max;
+            gathered[d] *= rescale;
         }
-        scratch.running_sum[q] += kernels_.exp_sum(scores, count, running_max);
-        kernels_.accumulate_values(scores, scratch.values.data(), count, head_dim, result(q));
       }
+      kernels_.accumulate_values(scratch.scores.data(), step_keys_, queries, scratch.values.data(),
+                                 keys, head_dim, scratch.gathered.data());
     }
     for (int q = 0; q < queries; ++q) {
-      const float inverse = 1.0f / scratch.running_sum[q];
+      const float inverse = 1.0f / scratch.softmax[q].sum;
+      const float* gathered = scratch.gathered.data() + q * head_dim;
       float* weighted = result(q);
       for (int d = 0; d < head_dim; ++d)
-        weighted[d] *= inverse;
+        weighted[d] = gathered[d] * inverse;
     }
   }
 }

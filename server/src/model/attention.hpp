@@ -20,9 +20,12 @@ namespace sbench::server::model {
 // the batch nor on how its prompt was chunked.
 //
 // The queries of a few consecutive tokens and of every head sharing a KV head
-// form a tile: each KV block is read (and converted to f32) once per tile and
-// then used by all of its queries from L1, in a single pass with a running
-// softmax.
+// form a tile; the keys are taken a step of a few KV blocks at a time. Each
+// step's keys and values are read (and converted to f32) once per tile and
+// then used by all of the tile's queries as small matrix products, in a
+// single pass with a running softmax. Steps start at fixed positions (a
+// multiple of the step from position 0), so every query sees the same steps
+// whatever tile it is in.
 class PagedAttention {
  public:
   PagedAttention(const ModelConfig& config, const Kernels& kernels, ThreadPool& pool);
@@ -31,14 +34,16 @@ class PagedAttention {
            const KvBlockPool& kv, int layer, const float* qkv, float* out);
 
  private:
-  // What one worker computes in: one KV block's head slice as f32 (keys and
-  // values), one query's scores of it, and each query's running softmax.
+  // What one worker computes in, all contiguous f32 rows: a step's keys and
+  // values, the tile's queries, their scores of the step, the values they
+  // gathered so far and their running softmax.
   struct Scratch {
     std::vector<float> keys;
     std::vector<float> values;
+    std::vector<float> queries;
     std::vector<float> scores;
-    std::vector<float> running_max;
-    std::vector<float> running_sum;
+    std::vector<float> gathered;
+    std::vector<SoftmaxState> softmax;
   };
 
   void attend(const SequenceStep& step, int row, int kv_head, const KvBlockPool& kv, int layer,
@@ -48,6 +53,7 @@ class PagedAttention {
   const Kernels& kernels_;
   ThreadPool& pool_;
   int tile_tokens_;               // consecutive tokens whose queries share a KV read
+  int step_keys_ = 0;             // keys per softmax step, a multiple of the block size
   std::vector<Scratch> scratch_;  // per worker
 };
 

@@ -180,10 +180,8 @@ void ForwardPass::layer(int index, std::span<const SequenceStep> batch, KvBlockP
   matmul(kernels_, pool_, normed_.data(), rows_, w.gate_up, gate_up_.data());
   for_each_row(rows_, [&](int row) {
     const float* gate = gate_up_.data() + static_cast<std::size_t>(row) * 2 * hidden;
-    const float* up = gate + hidden;
-    float* out = hidden_.data() + static_cast<std::size_t>(row) * hidden;
-    for (int i = 0; i < hidden; ++i)
-      out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
+    kernels_.silu_multiply(gate, gate + hidden, hidden,
+                           hidden_.data() + static_cast<std::size_t>(row) * hidden);
   });
   matmul(kernels_, pool_, hidden_.data(), rows_, w.down, projected_.data());
   for_each_row(rows_, [&](int row) {

@@ -41,19 +41,37 @@ struct KvKernels {
   void (*store)(const float* from, int count, std::byte* to);
 };
 
+// One query's running softmax over the keys attention has scored so far
+// (FlashAttention's online softmax): the largest score and the sum of
+// exp(score - largest).
+struct SoftmaxState {
+  float max;
+  float sum;
+};
+
 // One implementation per instruction set, chosen once at run time.
 struct Kernels {
   const char* name;
   void (*gemm)(const GemmBlock& block);
-  // scores[j] = scale * dot(query, keys + j * head_dim): each dot one fixed
-  // multiply-add chain and reduction, however many keys are scored at once.
-  void (*attention_scores)(const float* query, const float* keys, int count, int head_dim,
-                           float scale, float* scores);
-  // scores <- exp(scores - shift) for scores <= shift; returns their sum.
-  float (*exp_sum)(float* scores, int count, float shift);
-  // out[d] += sum_j weights[j] * values[j * head_dim + d], j ascending
-  void (*accumulate_values)(const float* weights, const float* values, int count, int head_dim,
-                            float* out);
+  // scores[q * scores_stride + j] = scale * dot(queries + q * head_dim,
+  // keys + j * head_dim) for `queries` rows and `keys` keys. Each score is one
+  // fixed computation (multiply-add chains and reduction), whichever other
+  // queries and keys are scored beside it.
+  void (*attention_scores)(const float* queries, int query_count, const float* keys, int key_count,
+                           int head_dim, float scale, float* scores, int scores_stride);
+  // Folds one query's scores of keys [0, count) into `state` and turns them
+  // into weights exp(score - state.max); keys [count, width) get weight 0.
+  // Returns the factor the weighted values gathered so far must be scaled by
+  // (exp(old max - new max) when this step raised the max, else exactly 1).
+  float (*softmax_step)(float* scores, int count, int width, SoftmaxState& state);
+  // out[q * head_dim + d] += sum_j weights[q * weights_stride + j] *
+  // values[j * head_dim + d], each output one multiply-add chain over j
+  // ascending (a weight of 0 leaves it unchanged), whatever `query_count`.
+  void (*accumulate_values)(const float* weights, int weights_stride, int query_count,
+                            const float* values, int key_count, int head_dim, float* out);
+  // out[i] = silu(gate[i]) * up[i], silu(x) = x / (1 + exp(-x)): SwiGLU's
+  // gate, one element at a time, so the same for any count.
+  void (*silu_multiply)(const float* gate, const float* up, int count, float* out);
   KvKernels kv_f32;
   KvKernels kv_f16;
 

@@ -8,8 +8,10 @@
 #if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
 #include <immintrin.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 namespace sbench::server::model {
 namespace {
@@ -153,7 +155,7 @@ void gemm(const GemmBlock& b) {
   }
 }
 
-// The scores of eight keys: lane n holds horizontal_sum(acc[n]) * scale,
+// The dot products of eight keys: lane n holds horizontal_sum(acc[n]) * scale,
 // through the same additions in the same tree as horizontal_sum (a float sum
 // of the same two operands is the same either way round), so a key scored
 // in a group of eight gets the bits it would get alone, in a quarter of the
@@ -174,35 +176,101 @@ void store_eight_scores(const __m256 (&acc)[8], float scale, float* scores) {
   _mm256_storeu_ps(scores, _mm256_mul_ps(sums, _mm256_set1_ps(scale)));
 }
 
-void attention_scores(const float* query, const float* keys, int count, int head_dim, float scale,
-                      float* scores) {
-  const int vector_dims = head_dim / kLanes * kLanes;
-  int j = 0;
-  if (vector_dims == head_dim) {
-    for (; j + 8 <= count; j += 8) {
-      __m256 acc[8];
-#pragma GCC unroll 8
-      for (int n = 0; n < 8; ++n)
-        acc[n] = _mm256_setzero_ps();
-      for (int d = 0; d < head_dim; d += kLanes) {
-        const __m256 q = _mm256_loadu_ps(query + d);
-#pragma GCC unroll 8
-        for (int n = 0; n < 8; ++n)
-          acc[n] = _mm256_fmadd_ps(q, _mm256_loadu_ps(keys + (j + n) * head_dim + d), acc[n]);
-      }
-      store_eight_scores(acc, scale, scores + j);
+// The same for four keys.
+void store_four_scores(const __m256 (&acc)[4], float scale, float* scores) {
+  // lanes 0-3: the quad of key 0 (of key 2); lanes 4-7: of key 1 (of key 3)
+  const __m256 quads01 = _mm256_add_ps(_mm256_permute2f128_ps(acc[0], acc[1], 0x20),
+                                       _mm256_permute2f128_ps(acc[0], acc[1], 0x31));
+  const __m256 quads23 = _mm256_add_ps(_mm256_permute2f128_ps(acc[2], acc[3], 0x20),
+                                       _mm256_permute2f128_ps(acc[2], acc[3], 0x31));
+  const __m256 pairs = _mm256_add_ps(_mm256_shuffle_ps(quads01, quads23, 0x44),
+                                     _mm256_shuffle_ps(quads01, quads23, 0xEE));
+  // lanes 0-3: keys 0, 2, 0, 2; lanes 4-7: keys 1, 3, 1, 3
+  const __m256 sums =
+      _mm256_add_ps(_mm256_shuffle_ps(pairs, pairs, 0x88), _mm256_shuffle_ps(pairs, pairs, 0xDD));
+  const __m128 ordered =
+      _mm_unpacklo_ps(_mm256_castps256_ps128(sums), _mm256_extractf128_ps(sums, 1));
+  _mm_storeu_ps(scores, _mm_mul_ps(ordered, _mm_set1_ps(scale)));
+}
+
+// Q queries x K keys of scores, all Q * K dot products in registers over the
+// whole head (a multiple of the vector width), each key loaded once for the
+// Q queries.
+template <int Q, int K>
+void score_tile(const float* queries, const float* keys, int head_dim, float scale, float* scores,
+                int scores_stride) {
+  static_assert(Q * K <= 8 || (Q * K <= 12 && K <= 4), "accumulators must fit in registers");
+  __m256 acc[Q][K];
+#pragma GCC unroll 16
+  for (int q = 0; q < Q; ++q)
+#pragma GCC unroll 16
+    for (int n = 0; n < K; ++n)
+      acc[q][n] = _mm256_setzero_ps();
+  for (int d = 0; d < head_dim; d += kLanes) {
+    __m256 key[K];
+#pragma GCC unroll 16
+    for (int n = 0; n < K; ++n)
+      key[n] = _mm256_loadu_ps(keys + n * head_dim + d);
+#pragma GCC unroll 16
+    for (int q = 0; q < Q; ++q) {
+      const __m256 query = _mm256_loadu_ps(queries + q * head_dim + d);
+#pragma GCC unroll 16
+      for (int n = 0; n < K; ++n)
+        acc[q][n] = _mm256_fmadd_ps(query, key[n], acc[q][n]);
     }
   }
-  for (; j < count; ++j) {
-    const float* key = keys + j * head_dim;
-    __m256 acc = _mm256_setzero_ps();
-    for (int d = 0; d < vector_dims; d += kLanes)
-      acc = _mm256_fmadd_ps(_mm256_loadu_ps(query + d), _mm256_loadu_ps(key + d), acc);
-    float dot = horizontal_sum(acc);
-    for (int d = vector_dims; d < head_dim; ++d)
-      dot += query[d] * key[d];
-    scores[j] = dot * scale;
+#pragma GCC unroll 16
+  for (int q = 0; q < Q; ++q) {
+    float* out = scores + q * scores_stride;
+    if constexpr (K == 8)
+      store_eight_scores(acc[q], scale, out);
+    else if constexpr (K == 4)
+      store_four_scores(acc[q], scale, out);
+    else
+      *out = horizontal_sum(acc[q][0]) * scale;
   }
+}
+
+// Q queries against every key: eight or four keys at a time, then one.
+template <int Q>
+void score_rows(const float* queries, const float* keys, int key_count, int head_dim, float scale,
+                float* scores, int scores_stride) {
+  constexpr int kKeysAtOnce = Q == 1 ? 8 : 4;
+  int j = 0;
+  for (; j + kKeysAtOnce <= key_count; j += kKeysAtOnce)
+    score_tile<Q, kKeysAtOnce>(queries, keys + j * head_dim, head_dim, scale, scores + j,
+                               scores_stride);
+  for (; j < key_count; ++j)
+    score_tile<Q, 1>(queries, keys + j * head_dim, head_dim, scale, scores + j, scores_stride);
+}
+
+void attention_scores(const float* queries, int query_count, const float* keys, int key_count,
+                      int head_dim, float scale, float* scores, int scores_stride) {
+  const int vector_dims = head_dim / kLanes * kLanes;
+  if (vector_dims != head_dim) {
+    // A head the vectors do not cover (no model this server builds has one):
+    // one dot product at a time, the tail added after the vector sum.
+    for (int q = 0; q < query_count; ++q)
+      for (int j = 0; j < key_count; ++j) {
+        const float* query = queries + q * head_dim;
+        const float* key = keys + j * head_dim;
+        __m256 acc = _mm256_setzero_ps();
+        for (int d = 0; d < vector_dims; d += kLanes)
+          acc = _mm256_fmadd_ps(_mm256_loadu_ps(query + d), _mm256_loadu_ps(key + d), acc);
+        float dot = horizontal_sum(acc);
+        for (int d = vector_dims; d < head_dim; ++d)
+          dot += query[d] * key[d];
+        scores[q * scores_stride + j] = dot * scale;
+      }
+    return;
+  }
+  int q = 0;
+  for (; q + 3 <= query_count; q += 3)
+    score_rows<3>(queries + q * head_dim, keys, key_count, head_dim, scale,
+                  scores + q * scores_stride, scores_stride);
+  for (; q < query_count; ++q)
+    score_rows<1>(queries + q * head_dim, keys, key_count, head_dim, scale,
+                  scores + q * scores_stride, scores_stride);
 }
 
 // exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2 and a degree-5
@@ -225,62 +293,138 @@ __m256 exp_nonpositive(__m256 x) {
   return _mm256_mul_ps(p, _mm256_castsi256_ps(exponent));
 }
 
-float exp_sum(float* scores, int count, float max) {
-  const __m256 shift = _mm256_set1_ps(max);
+// All ones in the lanes of keys j..j+7 below `count`.
+__m256 lanes_below(int j, int count) {
+  return _mm256_cmp_ps(_mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7),
+                       _mm256_set1_ps(static_cast<float>(count - j)), _CMP_LT_OQ);
+}
+
+// Reads eight scores from j, or the part of them before `width`.
+__m256 load_scores(const float* scores, int j, int width) {
+  if (j + kLanes <= width)
+    return _mm256_loadu_ps(scores + j);
+  alignas(32) float tail[kLanes] = {};
+  std::copy(scores + j, scores + width, tail);
+  return _mm256_load_ps(tail);
+}
+
+void store_scores(__m256 values, float* scores, int j, int width) {
+  if (j + kLanes <= width) {
+    _mm256_storeu_ps(scores + j, values);
+    return;
+  }
+  alignas(32) float tail[kLanes];
+  _mm256_store_ps(tail, values);
+  std::copy(tail, tail + (width - j), scores + j);
+}
+
+float softmax_step(float* scores, int count, int width, SoftmaxState& state) {
+  const __m256 minus_infinity = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+  __m256 max = minus_infinity;
+  for (int j = 0; j < count; j += kLanes)
+    max = _mm256_max_ps(max, _mm256_blendv_ps(minus_infinity, load_scores(scores, j, count),
+                                              lanes_below(j, count)));
+  const __m128 half = _mm_max_ps(_mm256_castps256_ps128(max), _mm256_extractf128_ps(max, 1));
+  const __m128 pair = _mm_max_ps(half, _mm_movehl_ps(half, half));
+  const float step_max = _mm_cvtss_f32(_mm_max_ss(pair, _mm_movehdup_ps(pair)));
+  float rescale = 1.0f;
+  if (step_max > state.max) {
+    // exp(-inf) = 0 on a query's first step: nothing to rescale yet.
+    rescale = std::exp(state.max - step_max);
+    state.sum *= rescale;
+    state.max = step_max;
+  }
+  const __m256 shift = _mm256_set1_ps(state.max);
   __m256 sum = _mm256_setzero_ps();
-  int j = 0;
-  for (; j + kLanes <= count; j += kLanes) {
-    const __m256 e = exp_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(scores + j), shift));
-    _mm256_storeu_ps(scores + j, e);
-    sum = _mm256_add_ps(sum, e);
+  for (int j = 0; j < width; j += kLanes) {
+    // Lanes past `count` are masked to exactly zero: they add nothing.
+    const __m256 weights =
+        _mm256_and_ps(exp_nonpositive(_mm256_sub_ps(load_scores(scores, j, width), shift)),
+                      lanes_below(j, count));
+    store_scores(weights, scores, j, width);
+    sum = _mm256_add_ps(sum, weights);
   }
-  if (j < count) {
-    // The tail goes through the same vector exp; its unused lanes are masked
-    // to exactly zero so they add nothing to the sum.
-    const int remaining = count - j;
-    alignas(32) float tail[kLanes] = {};
-    std::copy_n(scores + j, remaining, tail);
-    const __m256 used = _mm256_cmp_ps(_mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7),
-                                      _mm256_set1_ps(static_cast<float>(remaining)), _CMP_LT_OQ);
-    const __m256 e =
-        _mm256_and_ps(exp_nonpositive(_mm256_sub_ps(_mm256_load_ps(tail), shift)), used);
-    _mm256_store_ps(tail, e);
-    std::copy_n(tail, remaining, scores + j);
-    sum = _mm256_add_ps(sum, e);
-  }
-  return horizontal_sum(sum);
+  state.sum += horizontal_sum(sum);
+  return rescale;
 }
 
-template <int Chunks>
-void accumulate_chunks(const float* weights, const float* values, int count, int head_dim,
-                       float* out) {
-  __m256 acc[Chunks];
+// Q queries x C vectors of one head's outputs, held in registers over every
+// key: each key's values are loaded once for the Q queries.
+template <int Q, int C>
+void accumulate_tile(const float* weights, int weights_stride, const float* values, int key_count,
+                     int head_dim, float* out) {
+  __m256 acc[Q][C];
 #pragma GCC unroll 8
-  for (int c = 0; c < Chunks; ++c)
-    acc[c] = _mm256_loadu_ps(out + c * kLanes);
-  for (int j = 0; j < count; ++j) {
-    const __m256 weight = _mm256_broadcast_ss(weights + j);
+  for (int q = 0; q < Q; ++q)
 #pragma GCC unroll 8
-    for (int c = 0; c < Chunks; ++c)
-      acc[c] = _mm256_fmadd_ps(weight, _mm256_loadu_ps(values + j * head_dim + c * kLanes), acc[c]);
+    for (int c = 0; c < C; ++c)
+      acc[q][c] = _mm256_loadu_ps(out + q * head_dim + c * kLanes);
+  for (int j = 0; j < key_count; ++j) {
+    __m256 value[C];
+#pragma GCC unroll 8
+    for (int c = 0; c < C; ++c)
+      value[c] = _mm256_loadu_ps(values + j * head_dim + c * kLanes);
+#pragma GCC unroll 8
+    for (int q = 0; q < Q; ++q) {
+      const __m256 weight = _mm256_broadcast_ss(weights + q * weights_stride + j);
+#pragma GCC unroll 8
+      for (int c = 0; c < C; ++c)
+        acc[q][c] = _mm256_fmadd_ps(weight, value[c], acc[q][c]);
+    }
   }
 #pragma GCC unroll 8
-  for (int c = 0; c < Chunks; ++c)
-    _mm256_storeu_ps(out + c * kLanes, acc[c]);
+  for (int q = 0; q < Q; ++q)
+#pragma GCC unroll 8
+    for (int c = 0; c < C; ++c)
+      _mm256_storeu_ps(out + q * head_dim + c * kLanes, acc[q][c]);
 }
 
-void accumulate_values(const float* weights, const float* values, int count, int head_dim,
-                       float* out) {
+template <int Q>
+void accumulate_rows(const float* weights, int weights_stride, const float* values, int key_count,
+                     int head_dim, float* out) {
   int d = 0;
-  for (; d + 8 * kLanes <= head_dim; d += 8 * kLanes)
-    accumulate_chunks<8>(weights, values + d, count, head_dim, out + d);
-  for (; d + 2 * kLanes <= head_dim; d += 2 * kLanes)
-    accumulate_chunks<2>(weights, values + d, count, head_dim, out + d);
+  for (; d + 4 * kLanes <= head_dim; d += 4 * kLanes)
+    accumulate_tile<Q, 4>(weights, weights_stride, values + d, key_count, head_dim, out + d);
   for (; d + kLanes <= head_dim; d += kLanes)
-    accumulate_chunks<1>(weights, values + d, count, head_dim, out + d);
+    accumulate_tile<Q, 1>(weights, weights_stride, values + d, key_count, head_dim, out + d);
   for (; d < head_dim; ++d)
-    for (int j = 0; j < count; ++j)
-      out[d] += weights[j] * values[j * head_dim + d];
+    for (int q = 0; q < Q; ++q)
+      for (int j = 0; j < key_count; ++j)
+        out[q * head_dim + d] = std::fma(weights[q * weights_stride + j], values[j * head_dim + d],
+                                         out[q * head_dim + d]);
+}
+
+void accumulate_values(const float* weights, int weights_stride, int query_count,
+                       const float* values, int key_count, int head_dim, float* out) {
+  int q = 0;
+  for (; q + 2 <= query_count; q += 2)
+    accumulate_rows<2>(weights + q * weights_stride, weights_stride, values, key_count, head_dim,
+                       out + q * head_dim);
+  for (; q < query_count; ++q)
+    accumulate_rows<1>(weights + q * weights_stride, weights_stride, values, key_count, head_dim,
+                       out + q * head_dim);
+}
+
+void silu_multiply(const float* gate, const float* up, int count, float* out) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  auto silu_times = [&](__m256 x, __m256 y) {
+    // exp(-|x|) never overflows: sigmoid(x) = 1 / (1 + e) for x >= 0 and
+    // e / (1 + e) below.
+    const __m256 e = exp_nonpositive(_mm256_or_ps(x, sign));
+    const __m256 numerator = _mm256_blendv_ps(one, e, x);  // x's sign bit picks e
+    return _mm256_mul_ps(_mm256_mul_ps(x, _mm256_div_ps(numerator, _mm256_add_ps(one, e))), y);
+  };
+  int i = 0;
+  for (; i + kLanes <= count; i += kLanes)
+    _mm256_storeu_ps(out + i, silu_times(_mm256_loadu_ps(gate + i), _mm256_loadu_ps(up + i)));
+  if (i < count) {
+    alignas(32) float x[kLanes] = {}, y[kLanes] = {}, result[kLanes];
+    std::copy(gate + i, gate + count, x);
+    std::copy(up + i, up + count, y);
+    _mm256_store_ps(result, silu_times(_mm256_load_ps(x), _mm256_load_ps(y)));
+    std::copy_n(result, count - i, out + i);
+  }
 }
 
 void load_f16(const std::byte* from, int count, int head_dim, std::size_t stride, float* to) {
@@ -311,8 +455,9 @@ void store_f16(const float* from, int count, std::byte* to) {
 constexpr Kernels kAvx2{"avx2-fma",
                         gemm,
                         attention_scores,
-                        exp_sum,
+                        softmax_step,
                         accumulate_values,
+                        silu_multiply,
                         KvKernels{load_f32_rows, store_f32_rows},
                         KvKernels{load_f16, store_f16}};
 

@@ -29,31 +29,49 @@ void gemm(const GemmBlock& b) {
   }
 }
 
-void attention_scores(const float* query, const float* keys, int count, int head_dim, float scale,
-                      float* scores) {
-  for (int j = 0; j < count; ++j) {
-    const float* key = keys + j * head_dim;
-    float dot = 0.0f;
-    for (int d = 0; d < head_dim; ++d)
-      dot += query[d] * key[d];
-    scores[j] = dot * scale;
+void attention_scores(const float* queries, int query_count, const float* keys, int key_count,
+                      int head_dim, float scale, float* scores, int scores_stride) {
+  for (int q = 0; q < query_count; ++q) {
+    const float* query = queries + q * head_dim;
+    for (int j = 0; j < key_count; ++j) {
+      const float* key = keys + j * head_dim;
+      float dot = 0.0f;
+      for (int d = 0; d < head_dim; ++d)
+        dot += query[d] * key[d];
+      scores[q * scores_stride + j] = dot * scale;
+    }
   }
 }
 
-float exp_sum(float* scores, int count, float max) {
-  float sum = 0.0f;
-  for (int j = 0; j < count; ++j) {
-    scores[j] = std::exp(scores[j] - max);
-    sum += scores[j];
+float softmax_step(float* scores, int count, int width, SoftmaxState& state) {
+  float rescale = 1.0f;
+  if (count > 0) {
+    const float max = *std::max_element(scores, scores + count);
+    if (max > state.max) {
+      // exp(-inf) = 0 on a query's first step: nothing to rescale yet.
+      rescale = std::exp(state.max - max);
+      state.sum *= rescale;
+      state.max = max;
+    }
   }
-  return sum;
+  for (int j = 0; j < width; ++j) {
+    scores[j] = j < count ? std::exp(scores[j] - state.max) : 0.0f;
+    state.sum += scores[j];
+  }
+  return rescale;
 }
 
-void accumulate_values(const float* weights, const float* values, int count, int head_dim,
-                       float* out) {
-  for (int j = 0; j < count; ++j)
-    for (int d = 0; d < head_dim; ++d)
-      out[d] += weights[j] * values[j * head_dim + d];
+void accumulate_values(const float* weights, int weights_stride, int query_count,
+                       const float* values, int key_count, int head_dim, float* out) {
+  for (int q = 0; q < query_count; ++q)
+    for (int j = 0; j < key_count; ++j)
+      for (int d = 0; d < head_dim; ++d)
+        out[q * head_dim + d] += weights[q * weights_stride + j] * values[j * head_dim + d];
+}
+
+void silu_multiply(const float* gate, const float* up, int count, float* out) {
+  for (int i = 0; i < count; ++i)
+    out[i] = gate[i] / (1.0f + std::exp(-gate[i])) * up[i];
 }
 
 void load_f16(const std::byte* from, int count, int head_dim, std::size_t stride, float* to) {
@@ -72,8 +90,9 @@ void store_f16(const float* from, int count, std::byte* to) {
 constexpr Kernels kPortable{"portable",
                             gemm,
                             attention_scores,
-                            exp_sum,
+                            softmax_step,
                             accumulate_values,
+                            silu_multiply,
                             KvKernels{load_f32_rows, store_f32_rows},
                             KvKernels{load_f16, store_f16}};
 

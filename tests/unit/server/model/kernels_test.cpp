@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -115,7 +116,8 @@ StoredRun store_run(const KvKernels& cache, KvDtype dtype, const std::vector<flo
 
 TEST(AttentionKernels, ScoresSoftmaxAndValuesMatchPlainMathForBothDtypes) {
   // 20: a head dim the vector kernels finish with a scalar tail; 64: one
-  // they score eight keys at a time.
+  // they score several keys and queries at a time.
+  constexpr int kQueries = 4;
   for (const int head_dim : {20, 64}) {
     const int stride = head_dim + 24;
     for (const Kernels* kernels : all_kernels()) {
@@ -124,7 +126,7 @@ TEST(AttentionKernels, ScoresSoftmaxAndValuesMatchPlainMathForBothDtypes) {
         const std::string where = std::string(kernels->name) + " " + kv_dtype_name(dtype) +
                                   " head_dim " + std::to_string(head_dim);
         for (int count : {1, 3, 4, 9, 17}) {
-          const auto query = random_floats(head_dim, 6);
+          const auto queries = random_floats(std::size_t(kQueries) * head_dim, 6);
           const auto source = random_floats(std::size_t(count) * stride, 7);
           const StoredRun keys = store_run(cache, dtype, source);
           for (std::size_t i = 0; i < source.size(); ++i)  // f16: rounded, not truncated
@@ -137,57 +139,136 @@ TEST(AttentionKernels, ScoresSoftmaxAndValuesMatchPlainMathForBothDtypes) {
             for (int d = 0; d < head_dim; ++d)
               ASSERT_EQ(rows[j * head_dim + d], keys.exact[j * stride + d]) << where;
 
-          std::vector<float> scores(count);
-          kernels->attention_scores(query.data(), rows.data(), count, head_dim, 0.5f,
-                                    scores.data());
-          std::vector<double> expected(count);
-          double max = -1e30;
-          for (int j = 0; j < count; ++j) {
-            for (int d = 0; d < head_dim; ++d)
-              expected[j] += 0.5 * query[d] * rows[j * head_dim + d];
-            EXPECT_NEAR(scores[j], expected[j], 1e-5) << where;
-            max = std::max(max, expected[j]);
+          // Query q sees the first count - q keys, as the earlier tokens of a
+          // tile see fewer: its weights past them must be exactly 0.
+          const int width = count + 3;  // a scores row longer than the keys
+          std::vector<float> scores(std::size_t(kQueries) * width, -7.0f);
+          kernels->attention_scores(queries.data(), kQueries, rows.data(), count, head_dim, 0.5f,
+                                    scores.data(), width);
+          std::vector<float> out(std::size_t(kQueries) * head_dim, 1.0f);
+          std::vector<std::vector<double>> weights(kQueries);
+          for (int q = 0; q < kQueries; ++q) {
+            const int seen = std::max(0, count - q);
+            std::vector<double> expected(count);
+            double max = -1e30;
+            for (int j = 0; j < count; ++j) {
+              for (int d = 0; d < head_dim; ++d)
+                expected[j] += 0.5 * queries[q * head_dim + d] * rows[j * head_dim + d];
+              EXPECT_NEAR(scores[q * width + j], expected[j], 1e-5) << where;
+              if (j < seen)
+                max = std::max(max, expected[j]);
+            }
+            EXPECT_EQ(scores[q * width + count], -7.0f) << where << ": wrote past the keys";
+
+            SoftmaxState state{-std::numeric_limits<float>::infinity(), 0.0f};
+            kernels->softmax_step(scores.data() + q * width, seen, count, state);
+            double expected_sum = 0;
+            for (int j = 0; j < count; ++j) {
+              const double e = j < seen ? std::exp(expected[j] - max) : 0.0;
+              weights[q].push_back(scores[q * width + j]);
+              expected_sum += e;
+              if (j < seen)
+                EXPECT_NEAR(scores[q * width + j], e, 1e-5 * e + 1e-6) << where;
+              else
+                EXPECT_EQ(scores[q * width + j], 0.0f) << where << " query " << q << " key " << j;
+            }
+            if (seen > 0) {
+              EXPECT_NEAR(state.max, max, 1e-5) << where;
+              EXPECT_NEAR(state.sum, expected_sum, 1e-5 * expected_sum) << where;
+            }
           }
 
-          const float sum = kernels->exp_sum(scores.data(), count,
-                                             *std::max_element(scores.begin(), scores.end()));
-          double expected_sum = 0;
-          for (int j = 0; j < count; ++j) {
-            const double e = std::exp(expected[j] - max);
-            expected_sum += e;
-            EXPECT_NEAR(scores[j], e, 1e-5 * e + 1e-6) << where << " count " << count;
-          }
-          EXPECT_NEAR(sum, expected_sum, 1e-5 * expected_sum) << where;
-
-          std::vector<float> out(head_dim, 1.0f);
-          kernels->accumulate_values(scores.data(), rows.data(), count, head_dim, out.data());
-          for (int d = 0; d < head_dim; ++d) {
-            double value = 1.0;
-            for (int j = 0; j < count; ++j)
-              value += double(scores[j]) * rows[j * head_dim + d];
-            EXPECT_NEAR(out[d], value, 1e-5) << where;
-          }
+          kernels->accumulate_values(scores.data(), width, kQueries, rows.data(), count, head_dim,
+                                     out.data());
+          for (int q = 0; q < kQueries; ++q)
+            for (int d = 0; d < head_dim; ++d) {
+              double value = 1.0;
+              for (int j = 0; j < count; ++j)
+                value += weights[q][j] * rows[j * head_dim + d];
+              EXPECT_NEAR(out[q * head_dim + d], value, 1e-5) << where;
+            }
         }
       }
     }
   }
 }
 
-// Batch invariance rests on this: a key scored among others (eight at a
-// time in the vector kernels) gets exactly the bits it gets scored alone.
-TEST(AttentionKernels, AKeyScoresTheSameBitsAloneAndInAGroup) {
-  constexpr int kHeadDim = 64, kKeys = 29;
-  const auto query = random_floats(kHeadDim, 8);
+// Batch and chunking invariance rest on these: a score, and a query's
+// gathered values, get exactly the bits they get computed alone, whatever
+// tile of queries and keys they are computed in.
+TEST(AttentionKernels, AScoreHasTheSameBitsInAnyTile) {
+  constexpr int kHeadDim = 64, kKeys = 29, kQueries = 7;
+  const auto queries = random_floats(std::size_t(kQueries) * kHeadDim, 8);
   const auto keys = random_floats(std::size_t(kKeys) * kHeadDim, 9);
   for (const Kernels* kernels : all_kernels()) {
-    std::vector<float> together(kKeys);
-    kernels->attention_scores(query.data(), keys.data(), kKeys, kHeadDim, 0.125f, together.data());
-    for (int j = 0; j < kKeys; ++j) {
-      float alone = 0;
-      kernels->attention_scores(query.data(), keys.data() + j * kHeadDim, 1, kHeadDim, 0.125f,
-                                &alone);
-      EXPECT_EQ(together[j], alone) << kernels->name << " key " << j;
+    for (int query_count = 1; query_count <= kQueries; ++query_count) {
+      std::vector<float> together(std::size_t(query_count) * kKeys);
+      kernels->attention_scores(queries.data(), query_count, keys.data(), kKeys, kHeadDim, 0.125f,
+                                together.data(), kKeys);
+      for (int q = 0; q < query_count; ++q)
+        for (int j = 0; j < kKeys; ++j) {
+          float alone = 0;
+          kernels->attention_scores(queries.data() + q * kHeadDim, 1, keys.data() + j * kHeadDim, 1,
+                                    kHeadDim, 0.125f, &alone, 1);
+          ASSERT_EQ(together[q * kKeys + j], alone)
+              << kernels->name << " query " << q << " of " << query_count << ", key " << j;
+        }
     }
+  }
+}
+
+TEST(AttentionKernels, GatheredValuesHaveTheSameBitsInAnyTileAndZeroWeightsChangeNothing) {
+  constexpr int kHeadDim = 72, kKeys = 13, kQueries = 5;  // 72: a tail of 8 past 64
+  const auto values = random_floats(std::size_t(kKeys) * kHeadDim, 10);
+  auto weights = random_floats(std::size_t(kQueries) * kKeys, 11);
+  for (float& w : weights)
+    w = std::abs(w);
+  const auto start = random_floats(std::size_t(kQueries) * kHeadDim, 12);
+  for (const Kernels* kernels : all_kernels()) {
+    for (int query_count = 1; query_count <= kQueries; ++query_count) {
+      std::vector<float> together(start.begin(), start.begin() + query_count * kHeadDim);
+      kernels->accumulate_values(weights.data(), kKeys, query_count, values.data(), kKeys, kHeadDim,
+                                 together.data());
+      for (int q = 0; q < query_count; ++q) {
+        std::vector<float> alone(start.begin() + q * kHeadDim, start.begin() + (q + 1) * kHeadDim);
+        kernels->accumulate_values(weights.data() + q * kKeys, kKeys, 1, values.data(), kKeys,
+                                   kHeadDim, alone.data());
+        EXPECT_TRUE(std::equal(alone.begin(), alone.end(), together.begin() + q * kHeadDim))
+            << kernels->name << " query " << q << " of " << query_count;
+
+        // The same query over only its first 6 keys, and over all 13 with
+        // the last 7 weighted 0: a query that sees fewer keys than its tile.
+        std::vector<float> fewer(start.begin() + q * kHeadDim, start.begin() + (q + 1) * kHeadDim);
+        kernels->accumulate_values(weights.data() + q * kKeys, kKeys, 1, values.data(), 6, kHeadDim,
+                                   fewer.data());
+        std::vector<float> zeroed(weights.begin() + q * kKeys, weights.begin() + (q + 1) * kKeys);
+        std::fill(zeroed.begin() + 6, zeroed.end(), 0.0f);
+        std::vector<float> padded(start.begin() + q * kHeadDim, start.begin() + (q + 1) * kHeadDim);
+        kernels->accumulate_values(zeroed.data(), kKeys, 1, values.data(), kKeys, kHeadDim,
+                                   padded.data());
+        EXPECT_TRUE(std::equal(fewer.begin(), fewer.end(), padded.begin())) << kernels->name;
+      }
+    }
+  }
+}
+
+TEST(AttentionKernels, SoftmaxStepsRescaleTheRunningSumWhenTheMaxRises) {
+  for (const Kernels* kernels : all_kernels()) {
+    SoftmaxState state{-std::numeric_limits<float>::infinity(), 0.0f};
+    std::vector<float> first{1.0f, 2.0f, 0.5f};
+    EXPECT_EQ(kernels->softmax_step(first.data(), 3, 3, state), 0.0f) << kernels->name;
+    EXPECT_EQ(state.max, 2.0f);
+    std::vector<float> lower{1.5f, -1.0f};
+    EXPECT_EQ(kernels->softmax_step(lower.data(), 2, 2, state), 1.0f) << kernels->name;
+    std::vector<float> higher{4.0f, 3.0f, 9.0f};  // the 9 is masked: past count
+    const float rescale = kernels->softmax_step(higher.data(), 2, 3, state);
+    EXPECT_NEAR(rescale, std::exp(-2.0), 1e-6) << kernels->name;
+    EXPECT_EQ(state.max, 4.0f) << kernels->name;
+    EXPECT_EQ(higher[2], 0.0f) << kernels->name;
+    double expected = 0;
+    for (double score : {1.0, 2.0, 0.5, 1.5, -1.0, 4.0, 3.0})
+      expected += std::exp(score - 4.0);
+    EXPECT_NEAR(state.sum, expected, 1e-5 * expected) << kernels->name;
   }
 }
 
@@ -244,14 +325,36 @@ TEST(HalfConversion, RoundsToNearestTiesToEvenLikeTheHardware) {
   }
 }
 
+TEST(SwiGluKernel, MatchesTheFormulaAcrossMagnitudesAndTails) {
+  std::vector<float> gate, up;
+  for (int i = -400; i <= 400; ++i) {
+    gate.push_back(static_cast<float>(i) * 0.25f);  // -100 .. 100, through 0
+    up.push_back(1.0f + static_cast<float>(i % 7) * 0.5f);
+  }
+  for (const Kernels* kernels : all_kernels()) {
+    for (int count : {static_cast<int>(gate.size()), 13, 1}) {
+      std::vector<float> out(count + 1, 5.0f);
+      kernels->silu_multiply(gate.data(), up.data(), count, out.data());
+      for (int i = 0; i < count; ++i) {
+        const double x = gate[i];
+        const double expected = x / (1.0 + std::exp(-x)) * up[i];
+        EXPECT_NEAR(out[i], expected, 1e-6 * std::abs(expected) + 1e-30)
+            << kernels->name << " silu(" << x << ")";
+      }
+      EXPECT_EQ(out[count], 5.0f) << kernels->name << ": wrote past count";
+    }
+  }
+}
+
 TEST(AttentionKernels, SoftmaxUnderflowsToZeroWithoutNaN) {
   for (const Kernels* kernels : all_kernels()) {
     std::vector<float> scores{0.0f, -50.0f, -200.0f, -1e30f, 3.0f};
-    const float sum = kernels->exp_sum(scores.data(), 5, 3.0f);
+    SoftmaxState state{-std::numeric_limits<float>::infinity(), 0.0f};
+    kernels->softmax_step(scores.data(), 5, 5, state);
     EXPECT_FLOAT_EQ(scores[4], 1.0f);
     EXPECT_LT(scores[2], 1e-30f);
     EXPECT_GE(scores[3], 0.0f);
-    EXPECT_TRUE(std::isfinite(sum));
+    EXPECT_TRUE(std::isfinite(state.sum));
   }
 }
 
