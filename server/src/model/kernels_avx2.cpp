@@ -63,7 +63,14 @@ void gemm_tile(const GemmBlock& b, int row, int panel) {
 #pragma GCC unroll 16
       for (int v = 0; v < P * kVectorsPerPanel; ++v)
         acc[r][v] = _mm256_setzero_ps();
+  } else if (valid == kWidth) {
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
+      for (int v = 0; v < P * kVectorsPerPanel; ++v)
+        acc[r][v] = _mm256_loadu_ps(y + r * b.y_stride + v * kLanes);
   } else {
+    // The matrix's last panel: only `valid` columns of Y exist.
 #pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       alignas(32) float partial[kWidth] = {};
@@ -349,7 +356,9 @@ float softmax_step(float* scores, int count, int width, SoftmaxState& state) {
 }
 
 // Q queries x C vectors of one head's outputs, held in registers over every
-// key: each key's values are loaded once for the Q queries.
+// key: each key's values are loaded once for the Q queries. Twelve
+// accumulators (3 x 4) keep more multiply-adds in flight than one FMA's
+// latency needs.
 template <int Q, int C>
 void accumulate_tile(const float* weights, int weights_stride, const float* values, int key_count,
                      int head_dim, float* out) {
@@ -397,8 +406,8 @@ void accumulate_rows(const float* weights, int weights_stride, const float* valu
 void accumulate_values(const float* weights, int weights_stride, int query_count,
                        const float* values, int key_count, int head_dim, float* out) {
   int q = 0;
-  for (; q + 2 <= query_count; q += 2)
-    accumulate_rows<2>(weights + q * weights_stride, weights_stride, values, key_count, head_dim,
+  for (; q + 3 <= query_count; q += 3)
+    accumulate_rows<3>(weights + q * weights_stride, weights_stride, values, key_count, head_dim,
                        out + q * head_dim);
   for (; q < query_count; ++q)
     accumulate_rows<1>(weights + q * weights_stride, weights_stride, values, key_count, head_dim,
