@@ -4,7 +4,8 @@ numbers the ones a long job sees?
 
   sustained   one point of N requests, then the same point 10x longer, on one
               fresh server process: the sustained rate of the short one against the
-              long one's. On the provider double with a fast start (its first
+              long one's. The short point runs twice more in between: the
+              spread of the three is the noise floor of the comparison. On the provider double with a fast start (its first
               20 answers 10x faster: the seed's trap) and on sbench-server
               (`small`, --max-batch 4). The burst and the naive whole-run
               average are reported beside it.
@@ -80,17 +81,26 @@ def sustained_check(build, server, workers, requests, shape, root, name):
     # Both on one server process: a server's speed can differ from one
     # process start to the next (sbench-server's did, by up to 45% on this
     # machine), which would be charged to the sweep.
+    # The short point twice more, back to back: how far the same point moves
+    # between runs on this server and machine is the floor under any
+    # comparison of one short run with one long one.
     process, url, target = server()
     try:
         short = one_point(build, url, target, workers, requests, shape, root, f"{name}-short")
+        repeats = [one_point(build, url, target, workers, requests, shape, root,
+                             f"{name}-repeat-{i}")["sustained"]["requests_per_s"] for i in (1, 2)]
         long = one_point(build, url, target, workers, 10 * requests, shape, root, f"{name}-long")
     finally:
         process.terminate()
         process.wait()
     rate = short["sustained"]["requests_per_s"]
     reference = long["sustained"]["requests_per_s"]
+    runs = sorted([rate, *repeats])
     return {"workers": workers, "requests": requests,
             "sustained": rate, "sustained_10x": reference,
+            "repeats": [rate, *repeats],
+            "noise_floor": (runs[-1] - runs[0]) / runs[1],
+            "median_of_three_difference": abs(runs[1] - reference) / reference,
             "difference": abs(rate - reference) / reference,
             "interval": [short["sustained"].get("ci_low"), short["sustained"].get("ci_high")],
             "burst": short["burst"]["requests_per_s"],
@@ -192,7 +202,10 @@ def main():
               f"burst {s['burst']:.2f}, naive {s['naive']:.2f}; the short point's interval "
               f"[{s['interval'][0]:.2f}, {s['interval'][1]:.2f}] "
               f"{'holds' if s['reference_in_interval'] else 'misses'} the long rate; goal "
-              f"{'met' if s['goal_met'] else 'MISSED'}")
+              f"{'met' if s['goal_met'] else 'MISSED'}; the same short point three times: "
+              f"{', '.join(f'{r:.2f}' for r in s['repeats'])} req/s ({s['noise_floor']:.1%} "
+              f"from lowest to highest; their median {s['median_of_three_difference']:.1%} from "
+              f"the long rate)")
     a = summary.get("auto")
     if a:
         print(f"auto               grid best {a['grid_best']:.2f} req/s at {a['grid_best_workers']} "
