@@ -162,6 +162,20 @@ void gemm(const GemmBlock& b) {
   }
 }
 
+// The three levels of horizontal_sum's tree applied to several vectors at
+// once. Lanes 0-3: a's (lanes i and i + 4 added), lanes 4-7: b's.
+__m256 quad_sums(__m256 a, __m256 b) {
+  return _mm256_add_ps(_mm256_permute2f128_ps(a, b, 0x20), _mm256_permute2f128_ps(a, b, 0x31));
+}
+// In each 128-bit half: [x0 + x2, x1 + x3, y0 + y2, y1 + y3].
+__m256 pair_sums(__m256 x, __m256 y) {
+  return _mm256_add_ps(_mm256_shuffle_ps(x, y, 0x44), _mm256_shuffle_ps(x, y, 0xEE));
+}
+// In each 128-bit half: [x0 + x1, x2 + x3, y0 + y1, y2 + y3].
+__m256 final_sums(__m256 x, __m256 y) {
+  return _mm256_add_ps(_mm256_shuffle_ps(x, y, 0x88), _mm256_shuffle_ps(x, y, 0xDD));
+}
+
 // The dot products of eight keys: lane n holds horizontal_sum(acc[n]) * scale,
 // through the same additions in the same tree as horizontal_sum (a float sum
 // of the same two operands is the same either way round), so a key scored
@@ -171,33 +185,34 @@ void store_eight_scores(const __m256 (&acc)[8], float scale, float* scores) {
   __m256 quads[4];  // lanes 0-3: the quad of key n; lanes 4-7: of key n + 4
 #pragma GCC unroll 4
   for (int n = 0; n < 4; ++n)
-    quads[n] = _mm256_add_ps(_mm256_permute2f128_ps(acc[n], acc[n + 4], 0x20),
-                             _mm256_permute2f128_ps(acc[n], acc[n + 4], 0x31));
+    quads[n] = quad_sums(acc[n], acc[n + 4]);
   // [pair0, pair1] of keys n and n + 1 (n + 4, n + 5 in the upper half)
-  const __m256 pairs01 = _mm256_add_ps(_mm256_shuffle_ps(quads[0], quads[1], 0x44),
-                                       _mm256_shuffle_ps(quads[0], quads[1], 0xEE));
-  const __m256 pairs23 = _mm256_add_ps(_mm256_shuffle_ps(quads[2], quads[3], 0x44),
-                                       _mm256_shuffle_ps(quads[2], quads[3], 0xEE));
-  const __m256 sums = _mm256_add_ps(_mm256_shuffle_ps(pairs01, pairs23, 0x88),
-                                    _mm256_shuffle_ps(pairs01, pairs23, 0xDD));
+  const __m256 sums = final_sums(pair_sums(quads[0], quads[1]), pair_sums(quads[2], quads[3]));
   _mm256_storeu_ps(scores, _mm256_mul_ps(sums, _mm256_set1_ps(scale)));
 }
 
 // The same for four keys.
 void store_four_scores(const __m256 (&acc)[4], float scale, float* scores) {
-  // lanes 0-3: the quad of key 0 (of key 2); lanes 4-7: of key 1 (of key 3)
-  const __m256 quads01 = _mm256_add_ps(_mm256_permute2f128_ps(acc[0], acc[1], 0x20),
-                                       _mm256_permute2f128_ps(acc[0], acc[1], 0x31));
-  const __m256 quads23 = _mm256_add_ps(_mm256_permute2f128_ps(acc[2], acc[3], 0x20),
-                                       _mm256_permute2f128_ps(acc[2], acc[3], 0x31));
-  const __m256 pairs = _mm256_add_ps(_mm256_shuffle_ps(quads01, quads23, 0x44),
-                                     _mm256_shuffle_ps(quads01, quads23, 0xEE));
+  // lanes 0-3: the pairs of keys 0 and 2; lanes 4-7: of keys 1 and 3
+  const __m256 pairs = pair_sums(quad_sums(acc[0], acc[1]), quad_sums(acc[2], acc[3]));
   // lanes 0-3: keys 0, 2, 0, 2; lanes 4-7: keys 1, 3, 1, 3
-  const __m256 sums =
-      _mm256_add_ps(_mm256_shuffle_ps(pairs, pairs, 0x88), _mm256_shuffle_ps(pairs, pairs, 0xDD));
+  const __m256 sums = final_sums(pairs, pairs);
   const __m128 ordered =
       _mm_unpacklo_ps(_mm256_castps256_ps128(sums), _mm256_extractf128_ps(sums, 1));
   _mm_storeu_ps(scores, _mm_mul_ps(ordered, _mm_set1_ps(scale)));
+}
+
+// acc[q][n] += row(q) * columns[n]: one outer-product step of a register
+// tile, each row operand made once for all its columns.
+template <int Q, int N, class Row>
+void multiply_add_outer(__m256 (&acc)[Q][N], const __m256 (&columns)[N], Row&& row) {
+#pragma GCC unroll 16
+  for (int q = 0; q < Q; ++q) {
+    const __m256 operand = row(q);
+#pragma GCC unroll 16
+    for (int n = 0; n < N; ++n)
+      acc[q][n] = _mm256_fmadd_ps(operand, columns[n], acc[q][n]);
+  }
 }
 
 // Q queries x K keys of scores, all Q * K dot products in registers over the
@@ -218,13 +233,8 @@ void score_tile(const float* queries, const float* keys, int head_dim, float sca
 #pragma GCC unroll 16
     for (int n = 0; n < K; ++n)
       key[n] = _mm256_loadu_ps(keys + n * head_dim + d);
-#pragma GCC unroll 16
-    for (int q = 0; q < Q; ++q) {
-      const __m256 query = _mm256_loadu_ps(queries + q * head_dim + d);
-#pragma GCC unroll 16
-      for (int n = 0; n < K; ++n)
-        acc[q][n] = _mm256_fmadd_ps(query, key[n], acc[q][n]);
-    }
+    multiply_add_outer(acc, key,
+                       [&](int q) { return _mm256_loadu_ps(queries + q * head_dim + d); });
   }
 #pragma GCC unroll 16
   for (int q = 0; q < Q; ++q) {
@@ -373,13 +383,8 @@ void accumulate_tile(const float* weights, int weights_stride, const float* valu
 #pragma GCC unroll 8
     for (int c = 0; c < C; ++c)
       value[c] = _mm256_loadu_ps(values + j * head_dim + c * kLanes);
-#pragma GCC unroll 8
-    for (int q = 0; q < Q; ++q) {
-      const __m256 weight = _mm256_broadcast_ss(weights + q * weights_stride + j);
-#pragma GCC unroll 8
-      for (int c = 0; c < C; ++c)
-        acc[q][c] = _mm256_fmadd_ps(weight, value[c], acc[q][c]);
-    }
+    multiply_add_outer(
+        acc, value, [&](int q) { return _mm256_broadcast_ss(weights + q * weights_stride + j); });
   }
 #pragma GCC unroll 8
   for (int q = 0; q < Q; ++q)
