@@ -16,6 +16,11 @@ constexpr int kQueriesPerTile = 24;
 // few enough that a step's keys or values and the tile's queries share L1.
 constexpr int kKeysPerStep = 64;
 
+// kKeysPerStep in whole KV blocks (at least one).
+int keys_per_step(int block_size) {
+  return std::max(1, kKeysPerStep / block_size) * block_size;
+}
+
 // Asks for the next step's head slices while this one is computed on: blocks
 // lie anywhere in the pool, so the hardware prefetcher cannot guess them.
 void prefetch_rows(const std::byte* first_row, int rows, std::size_t row_bytes,
@@ -37,15 +42,15 @@ PagedAttention::PagedAttention(const ModelConfig& config, const Kernels& kernels
 
 void PagedAttention::run(std::span<const SequenceStep> batch, std::span<const int> first_row,
                          const KvBlockPool& kv, int layer, const float* qkv, float* out) {
-  step_keys_ = std::max(1, kKeysPerStep / kv.block_size()) * kv.block_size();
+  const int step_keys = keys_per_step(kv.block_size());
   const std::size_t queries =
       static_cast<std::size_t>(tile_tokens_) * (config_.n_heads / config_.n_kv_heads);
-  const std::size_t step_floats = static_cast<std::size_t>(step_keys_) * config_.head_dim();
+  const std::size_t step_floats = static_cast<std::size_t>(step_keys) * config_.head_dim();
   for (auto& scratch : scratch_) {
     scratch.keys.resize(step_floats);
     scratch.values.resize(step_floats);
     scratch.queries.resize(queries * config_.head_dim());
-    scratch.scores.resize(queries * step_keys_);
+    scratch.scores.resize(queries * step_keys);
     scratch.gathered.resize(queries * config_.head_dim());
     scratch.softmax.resize(queries);
   }
@@ -67,6 +72,7 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
   const int group = config_.n_heads / config_.n_kv_heads;
   const std::size_t qkv_stride = config_.dim + 2 * kv_dim;
   const int block_size = kv.block_size();
+  const int step_keys = keys_per_step(block_size);
   const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
   const std::vector<BlockId>& blocks = *step.blocks;
   const KvKernels& cache = kernels_.kv(kv.dtype());
@@ -108,11 +114,11 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
       scratch.softmax[q] = {-std::numeric_limits<float>::infinity(), 0.0f};
     }
     std::fill_n(scratch.gathered.data(), queries * head_dim, 0.0f);
-    for (int first = 0; first < tile_visible; first += step_keys_) {
-      const int keys = std::min(step_keys_, tile_visible - first);
-      if (first + step_keys_ < tile_visible)
+    for (int first = 0; first < tile_visible; first += step_keys) {
+      const int keys = std::min(step_keys, tile_visible - first);
+      if (first + step_keys < tile_visible)
         for_each_block(
-            first + step_keys_, std::min(step_keys_, tile_visible - first - step_keys_),
+            first + step_keys, std::min(step_keys, tile_visible - first - step_keys),
             [&](BlockId block, int rows, std::size_t) {
               prefetch_rows(kv.keys(block, layer) + head_offset, rows, row_bytes, stride_bytes);
               prefetch_rows(kv.values(block, layer) + head_offset, rows, row_bytes, stride_bytes);
@@ -124,12 +130,12 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
                    scratch.values.data() + offset);
       });
       kernels_.attention_scores(scratch.queries.data(), queries, scratch.keys.data(), keys,
-                                head_dim, scale, scratch.scores.data(), step_keys_);
+                                head_dim, scale, scratch.scores.data(), step_keys);
       for (int q = 0; q < queries; ++q) {
         // Keys past the query's own position weigh exactly 0 (they change
         // nothing in the sums), so the tile's queries share one product.
         const int count = std::clamp(visible(q) - first, 0, keys);
-        const float rescale = kernels_.softmax_step(scratch.scores.data() + q * step_keys_, count,
+        const float rescale = kernels_.softmax_step(scratch.scores.data() + q * step_keys, count,
                                                     keys, scratch.softmax[q]);
         if (rescale != 1.0f) {
           float* gathered = scratch.gathered.data() + q * head_dim;
@@ -137,7 +143,7 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
             gathered[d] *= rescale;
         }
       }
-      kernels_.accumulate_values(scratch.scores.data(), step_keys_, queries, scratch.values.data(),
+      kernels_.accumulate_values(scratch.scores.data(), step_keys, queries, scratch.values.data(),
                                  keys, head_dim, scratch.gathered.data());
     }
     for (int q = 0; q < queries; ++q) {

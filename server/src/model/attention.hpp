@@ -53,7 +53,6 @@ class PagedAttention {
   const Kernels& kernels_;
   ThreadPool& pool_;
   int tile_tokens_;               // consecutive tokens whose queries share a KV read
-  int step_keys_ = 0;             // keys per softmax step, a multiple of the block size
   std::vector<Scratch> scratch_;  // per worker
 };
 

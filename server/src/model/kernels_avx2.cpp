@@ -316,30 +316,31 @@ __m256 lanes_below(int j, int count) {
                        _mm256_set1_ps(static_cast<float>(count - j)), _CMP_LT_OQ);
 }
 
-// Reads eight scores from j, or the part of them before `width`.
-__m256 load_scores(const float* scores, int j, int width) {
-  if (j + kLanes <= width)
-    return _mm256_loadu_ps(scores + j);
+// Eight floats from p + j, zeros for those at or past `end`.
+__m256 load_before(const float* p, int j, int end) {
+  if (j + kLanes <= end)
+    return _mm256_loadu_ps(p + j);
   alignas(32) float tail[kLanes] = {};
-  std::copy(scores + j, scores + width, tail);
+  std::copy(p + j, p + end, tail);
   return _mm256_load_ps(tail);
 }
 
-void store_scores(__m256 values, float* scores, int j, int width) {
-  if (j + kLanes <= width) {
-    _mm256_storeu_ps(scores + j, values);
+// Stores the lanes of `values` that fall before `end`, from p + j.
+void store_before(__m256 values, float* p, int j, int end) {
+  if (j + kLanes <= end) {
+    _mm256_storeu_ps(p + j, values);
     return;
   }
   alignas(32) float tail[kLanes];
   _mm256_store_ps(tail, values);
-  std::copy(tail, tail + (width - j), scores + j);
+  std::copy(tail, tail + (end - j), p + j);
 }
 
 float softmax_step(float* scores, int count, int width, SoftmaxState& state) {
   const __m256 minus_infinity = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
   __m256 max = minus_infinity;
   for (int j = 0; j < count; j += kLanes)
-    max = _mm256_max_ps(max, _mm256_blendv_ps(minus_infinity, load_scores(scores, j, count),
+    max = _mm256_max_ps(max, _mm256_blendv_ps(minus_infinity, load_before(scores, j, count),
                                               lanes_below(j, count)));
   const __m128 half = _mm_max_ps(_mm256_castps256_ps128(max), _mm256_extractf128_ps(max, 1));
   const __m128 pair = _mm_max_ps(half, _mm_movehl_ps(half, half));
@@ -356,9 +357,9 @@ float softmax_step(float* scores, int count, int width, SoftmaxState& state) {
   for (int j = 0; j < width; j += kLanes) {
     // Lanes past `count` are masked to exactly zero: they add nothing.
     const __m256 weights =
-        _mm256_and_ps(exp_nonpositive(_mm256_sub_ps(load_scores(scores, j, width), shift)),
+        _mm256_and_ps(exp_nonpositive(_mm256_sub_ps(load_before(scores, j, width), shift)),
                       lanes_below(j, count));
-    store_scores(weights, scores, j, width);
+    store_before(weights, scores, j, width);
     sum = _mm256_add_ps(sum, weights);
   }
   state.sum += horizontal_sum(sum);
@@ -429,16 +430,8 @@ void silu_multiply(const float* gate, const float* up, int count, float* out) {
     const __m256 numerator = _mm256_blendv_ps(one, e, x);  // x's sign bit picks e
     return _mm256_mul_ps(_mm256_mul_ps(x, _mm256_div_ps(numerator, _mm256_add_ps(one, e))), y);
   };
-  int i = 0;
-  for (; i + kLanes <= count; i += kLanes)
-    _mm256_storeu_ps(out + i, silu_times(_mm256_loadu_ps(gate + i), _mm256_loadu_ps(up + i)));
-  if (i < count) {
-    alignas(32) float x[kLanes] = {}, y[kLanes] = {}, result[kLanes];
-    std::copy(gate + i, gate + count, x);
-    std::copy(up + i, up + count, y);
-    _mm256_store_ps(result, silu_times(_mm256_load_ps(x), _mm256_load_ps(y)));
-    std::copy_n(result, count - i, out + i);
-  }
+  for (int i = 0; i < count; i += kLanes)
+    store_before(silu_times(load_before(gate, i, count), load_before(up, i, count)), out, i, count);
 }
 
 void load_f16(const std::byte* from, int count, int head_dim, std::size_t stride, float* to) {
