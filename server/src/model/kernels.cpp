@@ -20,6 +20,15 @@ bool cpu_has_avx2_fma_f16c() {
 #endif
 }
 
+bool cpu_has_avx512f() {
+#if defined(__x86_64__) || defined(__i386__)
+  // libgcc and compiler-rt also check that the OS saves the AVX-512 registers.
+  return __builtin_cpu_supports("avx512f");
+#else
+  return false;
+#endif
+}
+
 }  // namespace
 
 void load_f32_rows(const std::byte* from, int count, int head_dim, std::size_t stride, float* to) {
@@ -33,9 +42,18 @@ void store_f32_rows(const float* from, int count, std::byte* to) {
   std::memcpy(to, from, static_cast<std::size_t>(count) * sizeof(float));
 }
 
+std::vector<const Kernels*> usable_kernels() {
+  std::vector<const Kernels*> usable{&portable_kernels()};
+  if (avx2_kernels() == nullptr || !cpu_has_avx2_fma_f16c())
+    return usable;
+  usable.push_back(avx2_kernels());
+  if (avx512_kernels() != nullptr && cpu_has_avx512f())
+    usable.push_back(avx512_kernels());
+  return usable;
+}
+
 const Kernels& best_kernels() {
-  static const Kernels& chosen =
-      (avx2_kernels() != nullptr && cpu_has_avx2_fma_f16c()) ? *avx2_kernels() : portable_kernels();
+  static const Kernels& chosen = *usable_kernels().back();
   return chosen;
 }
 

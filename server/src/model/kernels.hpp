@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 #include "sbench/server/model_config.hpp"
 
@@ -10,6 +11,12 @@ namespace sbench::server::model {
 // within a panel, so a kernel streams each weight once and reads
 // kPanelWidth outputs' weights for one k as one contiguous vector.
 inline constexpr int kPanelWidth = 16;
+
+// From this many rows on (a prefill) a product reuses every weight many
+// times: matmul cuts k into blocks that stay in cache. Fewer rows (a decode
+// batch) stream each weight from memory once: matmul passes the whole k
+// range and the kernel orders its passes so the stream never stalls.
+inline constexpr int kRowsForKBlocking = 16;
 
 // Y[rows][columns] (+)= X[rows][k_begin..k_end) * W^T for a run of panels.
 // Each output is one multiply-add chain over k in ascending order, started at
@@ -83,7 +90,10 @@ void load_f32_rows(const std::byte* from, int count, int head_dim, std::size_t s
 void store_f32_rows(const float* from, int count, std::byte* to);
 
 const Kernels& portable_kernels();
-const Kernels* avx2_kernels();  // nullptr when not built for x86-64
-const Kernels& best_kernels();  // AVX2+FMA+F16C when the CPU has them
+const Kernels* avx2_kernels();    // nullptr when not built for x86-64
+const Kernels* avx512_kernels();  // AVX2's with an AVX-512F GEMM; nullptr when not built for it
+// Every set this CPU runs, portable first, the fastest last.
+std::vector<const Kernels*> usable_kernels();
+const Kernels& best_kernels();  // usable_kernels().back()
 
 }  // namespace sbench::server::model

@@ -9,7 +9,6 @@ namespace {
 // (kKBlock * kPanelWidth floats = 16 KiB) stays in L1 across all row blocks.
 // A decode batch reads each weight once anyway and streams whole panels.
 constexpr int kKBlock = 256;
-constexpr int kRowsForKBlocking = 16;
 
 }  // namespace
 

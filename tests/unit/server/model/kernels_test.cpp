@@ -25,22 +25,16 @@ std::vector<float> random_floats(std::size_t count, std::uint64_t seed) {
   return values;
 }
 
-std::vector<const Kernels*> all_kernels() {
-  std::vector<const Kernels*> kernels{&portable_kernels()};
-  if (&best_kernels() != &portable_kernels())
-    kernels.push_back(&best_kernels());
-  return kernels;
-}
-
 // Shapes with partial panels and k not a multiple of the vector width.
 struct Shape {
   int rows, outputs, inputs;
 };
-constexpr Shape kShapes[] = {{1, 37, 29}, {5, 16, 8}, {7, 100, 300}, {13, 33, 520}, {40, 70, 260}};
+constexpr Shape kShapes[] = {{1, 37, 29},  {5, 16, 8},    {7, 100, 300},
+                             {8, 70, 260}, {13, 33, 520}, {40, 70, 260}};
 
 TEST(Matmul, MatchesDoublePrecisionProduct) {
   ThreadPool pool(3);
-  for (const Kernels* kernels : all_kernels()) {
+  for (const Kernels* kernels : usable_kernels()) {
     for (const Shape& s : kShapes) {
       const auto x = random_floats(std::size_t(s.rows) * s.inputs, 1);
       const auto w = random_floats(std::size_t(s.outputs) * s.inputs, 2);
@@ -62,7 +56,7 @@ TEST(Matmul, MatchesDoublePrecisionProduct) {
 
 TEST(Matmul, EachRowIsBitIdenticalWhateverTheBatchAndThreads) {
   ThreadPool one(1), three(3);
-  for (const Kernels* kernels : all_kernels()) {
+  for (const Kernels* kernels : usable_kernels()) {
     for (const Shape& s : kShapes) {
       const auto x = random_floats(std::size_t(s.rows) * s.inputs, 3);
       const auto w = random_floats(std::size_t(s.outputs) * s.inputs, 4);
@@ -76,6 +70,31 @@ TEST(Matmul, EachRowIsBitIdenticalWhateverTheBatchAndThreads) {
         EXPECT_TRUE(std::equal(alone.begin(), alone.end(), batched.begin() + m * s.outputs))
             << kernels->name << " row " << m << " of " << s.rows;
       }
+    }
+  }
+}
+
+// The vector sets differ in how many rows and columns a tile holds, never in
+// an output's multiply-add chain: a decode batch the AVX-512 set multiplies
+// and a prefill it hands to the AVX2 tiles must give the same bits.
+TEST(Matmul, VectorKernelSetsGiveTheSameBits) {
+  const std::vector<const Kernels*> sets = usable_kernels();
+  if (sets.size() < 3)
+    GTEST_SKIP() << "this CPU runs at most one vector kernel set";
+  ThreadPool pool(2);
+  constexpr int kOutputs = 70, kInputs = 300;
+  const auto w = random_floats(std::size_t(kOutputs) * kInputs, 5);
+  PackedMatrix packed(kOutputs, kInputs);
+  packed.set_rows(0, w.data(), kOutputs, pool);
+  for (int rows = 1; rows <= kRowsForKBlocking + 2; ++rows) {
+    const auto x = random_floats(std::size_t(rows) * kInputs, 6);
+    std::vector<float> expected(std::size_t(rows) * kOutputs);
+    matmul(*sets[1], pool, x.data(), rows, packed, expected.data());
+    for (std::size_t set = 2; set < sets.size(); ++set) {
+      std::vector<float> y(expected.size());
+      matmul(*sets[set], pool, x.data(), rows, packed, y.data());
+      EXPECT_EQ(y, expected) << sets[set]->name << " against " << sets[1]->name << ", " << rows
+                             << " rows";
     }
   }
 }
@@ -120,7 +139,7 @@ TEST(AttentionKernels, ScoresSoftmaxAndValuesMatchPlainMathForBothDtypes) {
   constexpr int kQueries = 4;
   for (const int head_dim : {20, 64}) {
     const int stride = head_dim + 24;
-    for (const Kernels* kernels : all_kernels()) {
+    for (const Kernels* kernels : usable_kernels()) {
       for (KvDtype dtype : {KvDtype::f32, KvDtype::f16}) {
         const KvKernels& cache = kernels->kv(dtype);
         const std::string where = std::string(kernels->name) + " " + kv_dtype_name(dtype) +
@@ -200,7 +219,7 @@ TEST(AttentionKernels, AScoreHasTheSameBitsInAnyTile) {
   constexpr int kHeadDim = 64, kKeys = 29, kQueries = 7;
   const auto queries = random_floats(std::size_t(kQueries) * kHeadDim, 8);
   const auto keys = random_floats(std::size_t(kKeys) * kHeadDim, 9);
-  for (const Kernels* kernels : all_kernels()) {
+  for (const Kernels* kernels : usable_kernels()) {
     for (int query_count = 1; query_count <= kQueries; ++query_count) {
       std::vector<float> together(std::size_t(query_count) * kKeys);
       kernels->attention_scores(queries.data(), query_count, keys.data(), kKeys, kHeadDim, 0.125f,
@@ -224,7 +243,7 @@ TEST(AttentionKernels, GatheredValuesHaveTheSameBitsInAnyTileAndZeroWeightsChang
   for (float& w : weights)
     w = std::abs(w);
   const auto start = random_floats(std::size_t(kQueries) * kHeadDim, 12);
-  for (const Kernels* kernels : all_kernels()) {
+  for (const Kernels* kernels : usable_kernels()) {
     for (int query_count = 1; query_count <= kQueries; ++query_count) {
       std::vector<float> together(start.begin(), start.begin() + query_count * kHeadDim);
       kernels->accumulate_values(weights.data(), kKeys, query_count, values.data(), kKeys, kHeadDim,
@@ -253,7 +272,7 @@ TEST(AttentionKernels, GatheredValuesHaveTheSameBitsInAnyTileAndZeroWeightsChang
 }
 
 TEST(AttentionKernels, SoftmaxStepsRescaleTheRunningSumWhenTheMaxRises) {
-  for (const Kernels* kernels : all_kernels()) {
+  for (const Kernels* kernels : usable_kernels()) {
     SoftmaxState state{-std::numeric_limits<float>::infinity(), 0.0f};
     std::vector<float> first{1.0f, 2.0f, 0.5f};
     EXPECT_EQ(kernels->softmax_step(first.data(), 3, 3, state), 0.0f) << kernels->name;
@@ -279,7 +298,7 @@ std::uint16_t stored_half(const Kernels& kernels, float value) {
 }
 
 TEST(HalfConversion, EveryHalfSurvivesTheRoundTripOnEveryKernelSet) {
-  for (const Kernels* kernels : all_kernels()) {
+  for (const Kernels* kernels : usable_kernels()) {
     for (std::uint32_t bits = 0; bits <= 0xffff; ++bits) {
       const auto half = static_cast<std::uint16_t>(bits);
       const float value = half_to_float(half);
@@ -307,7 +326,7 @@ TEST(HalfConversion, RoundsToNearestTiesToEvenLikeTheHardware) {
       {0x1p-14f - 0x1p-25f, 0x0400},  // rounds up into the smallest normal
       {-0.0f, 0x8000},
   };
-  for (const Kernels* kernels : all_kernels())
+  for (const Kernels* kernels : usable_kernels())
     for (const auto& [value, half] : cases)
       EXPECT_EQ(stored_half(*kernels, value), half) << kernels->name << " " << value;
 
@@ -319,7 +338,7 @@ TEST(HalfConversion, RoundsToNearestTiesToEvenLikeTheHardware) {
     std::memcpy(&value, &bits, sizeof value);
     if (std::isnan(value))
       continue;
-    for (const Kernels* kernels : all_kernels())
+    for (const Kernels* kernels : usable_kernels())
       ASSERT_EQ(stored_half(*kernels, value), float_to_half(value))
           << kernels->name << " " << value;
   }
@@ -331,7 +350,7 @@ TEST(SwiGluKernel, MatchesTheFormulaAcrossMagnitudesAndTails) {
     gate.push_back(static_cast<float>(i) * 0.25f);  // -100 .. 100, through 0
     up.push_back(1.0f + static_cast<float>(i % 7) * 0.5f);
   }
-  for (const Kernels* kernels : all_kernels()) {
+  for (const Kernels* kernels : usable_kernels()) {
     for (int count : {static_cast<int>(gate.size()), 13, 1}) {
       std::vector<float> out(count + 1, 5.0f);
       kernels->silu_multiply(gate.data(), up.data(), count, out.data());
@@ -347,7 +366,7 @@ TEST(SwiGluKernel, MatchesTheFormulaAcrossMagnitudesAndTails) {
 }
 
 TEST(AttentionKernels, SoftmaxUnderflowsToZeroWithoutNaN) {
-  for (const Kernels* kernels : all_kernels()) {
+  for (const Kernels* kernels : usable_kernels()) {
     std::vector<float> scores{0.0f, -50.0f, -200.0f, -1e30f, 3.0f};
     SoftmaxState state{-std::numeric_limits<float>::infinity(), 0.0f};
     kernels->softmax_step(scores.data(), 5, 5, state);

@@ -1,0 +1,130 @@
+// The AVX-512 decode product. This file alone is compiled with -mavx512f (see
+// server/CMakeLists.txt); best_kernels() hands it out only after checking the
+// CPU and the OS. Everything else in this kernel set is the AVX2 set's.
+//
+// Why only decode: a batch of 5 to 15 agents is bound by how fast one core
+// multiplies a few rows while it streams the weights from memory, and 32
+// registers of 16 floats let one pass hold every row of the batch (AVX2's 16
+// registers of 8 need two passes over each panel from 7 rows on). A prefill
+// is compute bound and the AVX2 tiles run it near the FMA peak; AVX-512
+// tiles of 8 and 12 rows measured no faster there.
+//
+// Each output is the same fused multiply-add chain, lane by lane, as in the
+// AVX2 kernel, so both give the same bits: a decode row here and the same row
+// inside an AVX2 prefill agree.
+#include "model/kernels.hpp"
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace sbench::server::model {
+namespace {
+
+// As in the AVX2 kernel: a panel is one k-ordered stream of cache lines, and
+// a few rows consume it too slowly for the hardware prefetcher alone.
+constexpr int kPrefetchAhead = 48;
+
+// The columns of panel `p` of a tile that exist in Y (the matrix's last
+// panel may be partial).
+__mmask16 valid_columns(int valid, int p) {
+  const int n = std::clamp(valid - p * kPanelWidth, 0, kPanelWidth);
+  return static_cast<__mmask16>((1u << n) - 1);
+}
+
+// R rows x P panels of outputs, one register each, for the whole k range.
+template <int R, int P>
+void gemm_tile(const GemmBlock& b, int panel) {
+  static_assert(R * P <= 16, "accumulators must leave registers for weights");
+  const float* w = b.panels + panel * b.panel_stride;
+  float* y = b.y + panel * kPanelWidth;
+  const int valid = std::min(P * kPanelWidth, b.columns - panel * kPanelWidth);
+
+  __m512 acc[R][P];
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int p = 0; p < P; ++p)
+      acc[r][p] = b.k_begin == 0 ? _mm512_setzero_ps()
+                                 : _mm512_maskz_loadu_ps(valid_columns(valid, p),
+                                                         y + r * b.y_stride + p * kPanelWidth);
+
+  for (int k = b.k_begin; k < b.k_end; ++k) {
+    __m512 weights[P];
+#pragma GCC unroll 4
+    for (int p = 0; p < P; ++p) {
+      _mm_prefetch(reinterpret_cast<const char*>(w + p * b.panel_stride +
+                                                 (k + kPrefetchAhead) * kPanelWidth),
+                   _MM_HINT_T0);
+      weights[p] = _mm512_loadu_ps(w + p * b.panel_stride + k * kPanelWidth);
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < R; ++r) {
+      const __m512 xk = _mm512_set1_ps(b.x[r * b.x_stride + k]);
+#pragma GCC unroll 4
+      for (int p = 0; p < P; ++p)
+        acc[r][p] = _mm512_fmadd_ps(xk, weights[p], acc[r][p]);
+    }
+  }
+
+#pragma GCC unroll 16
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
+    for (int p = 0; p < P; ++p)
+      _mm512_mask_storeu_ps(y + r * b.y_stride + p * kPanelWidth, valid_columns(valid, p),
+                            acc[r][p]);
+}
+
+// Up to 8 rows take two panels or more at a time: two streams in flight and
+// enough independent chains to hide the FMA latency.
+template <int R>
+void gemm_rows(const GemmBlock& b) {
+  constexpr int kPanels = R <= 4 ? 4 : R <= 8 ? 2 : 1;
+  int panel = 0;
+  for (; panel + kPanels <= b.panel_count; panel += kPanels)
+    gemm_tile<R, kPanels>(b, panel);
+  for (; panel < b.panel_count; ++panel)
+    gemm_tile<R, 1>(b, panel);
+}
+
+template <int... R>
+constexpr auto rows_table(std::integer_sequence<int, R...>) {
+  return std::array<void (*)(const GemmBlock&), sizeof...(R)>{&gemm_rows<R + 1>...};
+}
+
+void gemm(const GemmBlock& b) {
+  static_assert(kRowsForKBlocking - 1 <= 16, "a decode batch must fit one tile");
+  static constexpr auto kByRows =
+      rows_table(std::make_integer_sequence<int, kRowsForKBlocking - 1>());
+  if (b.rows >= kRowsForKBlocking)
+    avx2_kernels()->gemm(b);
+  else if (b.rows > 0)
+    kByRows[b.rows - 1](b);
+}
+
+}  // namespace
+
+const Kernels* avx512_kernels() {
+  static const Kernels kernels = [] {
+    Kernels avx512 = *avx2_kernels();
+    avx512.name = "avx512-fma";
+    avx512.gemm = gemm;
+    return avx512;
+  }();
+  return &kernels;
+}
+
+}  // namespace sbench::server::model
+
+#else
+
+namespace sbench::server::model {
+const Kernels* avx512_kernels() {
+  return nullptr;
+}
+}  // namespace sbench::server::model
+
+#endif
