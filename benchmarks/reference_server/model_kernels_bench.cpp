@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "model/aligned_floats.hpp"
@@ -76,7 +77,7 @@ struct GemmCase {
   }
 };
 
-void BM_GemmOurs(benchmark::State& state) {
+void BM_GemmOurs(benchmark::State& state, const Kernels& kernels) {
   GemmCase c(state);
   std::vector<PackedMatrix> weights;
   const auto w = random_floats(std::size_t(c.outputs) * c.inputs, 2);
@@ -86,12 +87,11 @@ void BM_GemmOurs(benchmark::State& state) {
   }
   std::size_t next = 0;
   for (auto _ : state) {
-    matmul(best_kernels(), shared_pool(), c.x.data(), c.rows, weights[next], c.y.data());
+    matmul(kernels, shared_pool(), c.x.data(), c.rows, weights[next], c.y.data());
     next = (next + 1) % weights.size();
     benchmark::DoNotOptimize(c.y.data());
   }
   c.report(state);
-  state.SetLabel(best_kernels().name);
 }
 
 void BM_GemmOpenBlas(benchmark::State& state) {
@@ -122,7 +122,18 @@ void gemm_shapes(benchmark::internal::Benchmark* b) {
   }
   b->ArgNames({"M", "N", "K"})->UseRealTime();
 }
-BENCHMARK(BM_GemmOurs)->Apply(gemm_shapes);
+// One BM_GemmOurs<set> per vector kernel set this CPU runs (the fastest is
+// the one the model uses); --benchmark_enable_random_interleaving compares
+// them under the same machine noise.
+const bool kGemmOursRegistered = [] {
+  for (const Kernels* kernels : usable_kernels())
+    if (kernels != &portable_kernels())
+      benchmark::RegisterBenchmark(
+          ("BM_GemmOurs<" + std::string(kernels->name) + ">").c_str(),
+          [kernels](benchmark::State& state) { BM_GemmOurs(state, *kernels); })
+          ->Apply(gemm_shapes);
+  return true;
+}();
 BENCHMARK(BM_GemmOpenBlas)->Apply(gemm_shapes);
 
 // Read bandwidth with the model's pool: the ceiling a memory-bound decode

@@ -83,6 +83,10 @@ std::uint64_t Engine::fingerprint() const {
   return impl_->state.file_model.fingerprint;
 }
 
+std::string Engine::kernels() const {
+  return impl_->state.model.kernels();
+}
+
 std::string Engine::create_agent(const std::optional<std::string>& id) {
   std::lock_guard lock(impl_->state.mutex);
   return impl_->state.agents.create(id)->id;

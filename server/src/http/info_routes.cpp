@@ -27,6 +27,7 @@ void add_info_routes(Router& router, RouteContext& context) {
         {"kv_dtype", kv_dtype_name(engine.options().kv_dtype)},
         {"kv_bytes_per_token", config.kv_bytes_per_token(engine.options().kv_dtype)},
         {"fingerprint", engine.fingerprint()},
+        {"kernels", engine.kernels()},
     };
     return json_response(200, {{"object", "list"}, {"data", nlohmann::json::array({model})}});
   });

@@ -1,6 +1,9 @@
 #include "model/kernels.hpp"
 
+#include <cstdlib>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -52,8 +55,25 @@ std::vector<const Kernels*> usable_kernels() {
   return usable;
 }
 
+const Kernels& choose_kernels(std::string_view name) {
+  const std::vector<const Kernels*> usable = usable_kernels();
+  if (name.empty())
+    return *usable.back();
+  std::string names;
+  for (const Kernels* kernels : usable) {
+    if (kernels->name == name)
+      return *kernels;
+    names += std::string(names.empty() ? "" : ", ") + kernels->name;
+  }
+  throw std::invalid_argument("SBENCH_KERNELS=" + std::string(name) +
+                              ": no such kernel set on this CPU (it runs " + names + ")");
+}
+
 const Kernels& best_kernels() {
-  static const Kernels& chosen = *usable_kernels().back();
+  static const Kernels& chosen = []() -> const Kernels& {
+    const char* name = std::getenv("SBENCH_KERNELS");
+    return choose_kernels(name != nullptr ? name : "");
+  }();
   return chosen;
 }
 

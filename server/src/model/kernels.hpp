@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 #include <vector>
 
 #include "sbench/server/model_config.hpp"
@@ -94,6 +95,12 @@ const Kernels* avx2_kernels();    // nullptr when not built for x86-64
 const Kernels* avx512_kernels();  // AVX2's with an AVX-512F GEMM; nullptr when not built for it
 // Every set this CPU runs, portable first, the fastest last.
 std::vector<const Kernels*> usable_kernels();
-const Kernels& best_kernels();  // usable_kernels().back()
+// The usable set called `name`, or the fastest when `name` is empty. Throws
+// std::invalid_argument naming the usable sets otherwise.
+const Kernels& choose_kernels(std::string_view name);
+// The set models compute with: choose_kernels($SBENCH_KERNELS), chosen once.
+// The variable caps the instruction set, as ATEN_CPU_CAPABILITY does for
+// PyTorch: to compare sets on one machine or to sidestep one.
+const Kernels& best_kernels();
 
 }  // namespace sbench::server::model

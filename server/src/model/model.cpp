@@ -56,6 +56,9 @@ std::uint64_t Model::fingerprint() const {
 std::size_t Model::weight_bytes() const {
   return impl_->weights.bytes();
 }
+const char* Model::kernels() const {
+  return impl_->kernels.name;
+}
 int Model::threads() const {
   return impl_->pool.size();
 }

@@ -44,6 +44,8 @@ class Model {
   std::uint64_t fingerprint() const;
   std::size_t weight_bytes() const;
   int threads() const;
+  // The vector kernel set it computes with (e.g. "avx512-fma").
+  const char* kernels() const;
 
   // One step for a batch: the tokens of all entries pass through each weight
   // matrix in one batched multiply; attention runs per sequence over its

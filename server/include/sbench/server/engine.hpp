@@ -143,6 +143,8 @@ class Engine {
   const ByteTokenizer& tokenizer() const;
   const EngineOptions& options() const;
   std::uint64_t fingerprint() const;
+  // The model's vector kernel set: the CPU's fastest, or $SBENCH_KERNELS.
+  std::string kernels() const;
 
   // Returns the new agent's id (generated when `id` is empty).
   std::string create_agent(const std::optional<std::string>& id);

@@ -30,6 +30,7 @@ TEST_F(InfoRoutes, ModelsListsTheModelWithItsShape) {
   for (const char* field :
        {"dim", "n_layers", "n_heads", "n_kv_heads", "vocab_size", "parameters", "max_context"})
     EXPECT_GT(model[field].get<long long>(), 0) << field;
+  EXPECT_FALSE(model["kernels"].get<std::string>().empty());
 }
 
 TEST_F(InfoRoutes, StatsBreakDownMemoryPerAgent) {

@@ -1,5 +1,6 @@
 // SIGTERM/SIGINT stop the server cleanly (exit 0), even mid-stream; bad
-// command lines exit 2 and bad model files 1, each with a message.
+// command lines exit 2 and bad model files 1, each with a message; the
+// environment's SBENCH_KERNELS picks the kernel set.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -48,9 +49,9 @@ TEST(Shutdown, SigintExitsZero) {
   EXPECT_EQ(server.wait_for_exit(10s), std::optional<int>(0));
 }
 
-int exit_code_of(const std::string& arguments) {
+int exit_code_of(const std::string& arguments, const std::string& environment = "") {
   const std::string command =
-      std::string(SBENCH_SERVER_BINARY) + " " + arguments + " >/dev/null 2>&1";
+      environment + " " + SBENCH_SERVER_BINARY + " " + arguments + " >/dev/null 2>&1";
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -69,6 +70,20 @@ TEST(CommandLine, BadModelFileExitsOne) {
   const std::filesystem::path file = dir.path() / "broken.bin";
   std::ofstream(file, std::ios::binary) << "definitely not a checkpoint";
   EXPECT_EQ(exit_code_of("--port 0 --model-file " + file.string()), 1);
+}
+
+TEST(KernelSets, SbenchKernelsPicksTheSetAndAnUnknownOneExitsOne) {
+  const TempDir cache;
+  ::setenv("SBENCH_KERNELS", "portable", 1);
+  SpawnedServer portable(tiny_server_args(cache.path()));
+  ::unsetenv("SBENCH_KERNELS");
+  SpawnedServer fastest(tiny_server_args(cache.path()));
+  auto kernels = [](const SpawnedServer& server) {
+    return HttpClient(server.port()).request("GET", "/v1/models").json()["data"][0]["kernels"];
+  };
+  EXPECT_EQ(kernels(portable), "portable");
+  EXPECT_TRUE(kernels(fastest).is_string());
+  EXPECT_EQ(exit_code_of("--port 0", "SBENCH_KERNELS=avx1024"), 1);
 }
 
 }  // namespace

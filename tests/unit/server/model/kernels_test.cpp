@@ -99,6 +99,23 @@ TEST(Matmul, VectorKernelSetsGiveTheSameBits) {
   }
 }
 
+TEST(KernelSets, ChosenByNameOrTheFastestAndAnUnknownNameListsTheUsableOnes) {
+  const std::vector<const Kernels*> usable = usable_kernels();
+  EXPECT_EQ(usable.front(), &portable_kernels());
+  EXPECT_EQ(&choose_kernels(""), usable.back());
+  for (const Kernels* kernels : usable)
+    EXPECT_EQ(&choose_kernels(kernels->name), kernels);
+  try {
+    choose_kernels("avx1024");
+    FAIL() << "an unknown kernel set was accepted";
+  } catch (const std::invalid_argument& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("SBENCH_KERNELS=avx1024"), std::string::npos) << message;
+    for (const Kernels* kernels : usable)
+      EXPECT_NE(message.find(kernels->name), std::string::npos) << message;
+  }
+}
+
 TEST(Matmul, PackingRowsInPiecesEqualsPackingAtOnce) {
   ThreadPool pool(2);
   const auto w = random_floats(50 * 24, 5);
