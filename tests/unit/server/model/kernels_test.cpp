@@ -75,8 +75,8 @@ TEST(Matmul, EachRowIsBitIdenticalWhateverTheBatchAndThreads) {
 }
 
 // The vector sets differ in how many rows and columns a tile holds, never in
-// an output's multiply-add chain: a decode batch the AVX-512 set multiplies
-// and a prefill it hands to the AVX2 tiles must give the same bits.
+// an output's multiply-add chain, so they give the same bits: through the
+// decode tiles (fewer than kRowsForKBlocking rows) and the prefill tiles.
 TEST(Matmul, VectorKernelSetsGiveTheSameBits) {
   const std::vector<const Kernels*> sets = usable_kernels();
   if (sets.size() < 3)
