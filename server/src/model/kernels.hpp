@@ -16,7 +16,7 @@ inline constexpr int kPanelWidth = 16;
 // From this many rows on (a prefill) a product reuses every weight many
 // times: matmul cuts k into blocks that stay in cache. Fewer rows (a decode
 // batch) stream each weight from memory once: matmul passes the whole k
-// range and the kernel orders its passes so the stream never stalls.
+// range, and a kernel may pick its tiles by the same threshold.
 inline constexpr int kRowsForKBlocking = 16;
 
 // Y[rows][columns] (+)= X[rows][k_begin..k_end) * W^T for a run of panels.
