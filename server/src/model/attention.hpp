@@ -26,6 +26,11 @@ namespace sbench::server::model {
 // single pass with a running softmax. Steps start at fixed positions (a
 // multiple of the step from position 0), so every query sees the same steps
 // whatever tile it is in.
+//
+// Work is shared out a (sequence, KV head) at a time, except in a decode
+// batch of at least two sequences per thread: there a task is a sequence,
+// whose rows of the layer are first swept into L2 in one pass. Either way
+// each head runs the same code, so the split changes no bit.
 class PagedAttention {
  public:
   PagedAttention(const ModelConfig& config, const Kernels& kernels, ThreadPool& pool);
