@@ -25,19 +25,22 @@ AlignedFloats::AlignedFloats(std::size_t count) : count_(count) {
     return;
   const std::size_t bytes = count * sizeof(float);
   const std::size_t alignment = bytes >= kHugePage ? kHugePage : kCacheLine;
-  // aligned_alloc wants a multiple of the alignment.
-  const std::size_t rounded = (bytes + alignment - 1) / alignment * alignment;
-  data_.reset(static_cast<float*>(std::aligned_alloc(alignment, rounded)));
-  if (!data_)
+  // posix_memalign, not aligned_alloc: no rounding of the size up to the
+  // alignment, so an array's last partial huge page is not allocated (and,
+  // zeroed, resident) in full.
+  void* memory = nullptr;
+  if (::posix_memalign(&memory, alignment, bytes) != 0)
     throw std::bad_alloc();
+  data_.reset(static_cast<float*>(memory));
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   // Advice only: where it is refused the memory works the same on 4 KiB
   // pages. Given before the first touch, so the zeroing below faults huge
-  // pages in.
+  // pages in; the advice ends with the array, so a last partial 2 MiB stays
+  // on 4 KiB pages.
   if (alignment == kHugePage)
-    ::madvise(data_.get(), rounded, MADV_HUGEPAGE);
+    ::madvise(memory, bytes, MADV_HUGEPAGE);  // the kernel rounds the length up to a page
 #endif
-  std::memset(data_.get(), 0, rounded);
+  std::memset(memory, 0, bytes);
 }
 
 }  // namespace sbench::server::model
