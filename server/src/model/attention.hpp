@@ -21,9 +21,9 @@ namespace sbench::server::model {
 //
 // The queries of a few consecutive tokens and of every head sharing a KV head
 // form a tile; the keys are taken a step of a few KV blocks at a time. Each
-// step's keys and values are read (and converted to f32) once per tile and
-// then used by all of the tile's queries as small matrix products, in a
-// single pass with a running softmax. Steps start at fixed positions (a
+// step's keys and values are read (converted to f32, the keys transposed)
+// once per tile and then used by all of the tile's queries as small matrix
+// products, in a single pass with a running softmax. Steps start at fixed positions (a
 // multiple of the step from position 0), so every query sees the same steps
 // whatever tile it is in.
 //
@@ -39,9 +39,10 @@ class PagedAttention {
            const KvBlockPool& kv, int layer, const float* qkv, float* out);
 
  private:
-  // What one worker computes in, all contiguous f32 rows: a step's keys and
-  // values, the tile's queries, their scores of the step, the values they
-  // gathered so far and their running softmax.
+  // What one worker computes in, all contiguous f32 rows: a step's keys
+  // (transposed: a row per dimension) and values, the tile's queries, their
+  // scores of the step, the values they gathered so far and their running
+  // softmax.
   struct Scratch {
     std::vector<float> keys;
     std::vector<float> values;

@@ -39,12 +39,18 @@ struct GemmBlock {
 };
 
 // The KV cache's element type at the edges of attention: a block's head
-// slice is read once into contiguous f32 rows, which every query of a tile
-// then reads from L1, and new keys and values are stored in the element type.
+// slice is read once into f32, which every query of a tile then reads from
+// L1, and new keys and values are stored in the element type. Values are
+// read as rows; keys transposed, a dimension per row, so that scoring takes
+// eight keys per register and needs no horizontal sums.
 struct KvKernels {
   // to[j * head_dim + d] = element j * stride + d of `from`, as f32, for
   // `count` rows
   void (*load)(const std::byte* from, int count, int head_dim, std::size_t stride, float* to);
+  // to[d * to_stride + j] = element j * stride + d of `from`, as f32, for
+  // `count` rows
+  void (*load_transposed)(const std::byte* from, int count, int head_dim, std::size_t stride,
+                          float* to, std::size_t to_stride);
   // to[i] = from[i] in the element type (f16: rounded to nearest, ties to even)
   void (*store)(const float* from, int count, std::byte* to);
 };
@@ -61,12 +67,14 @@ struct SoftmaxState {
 struct Kernels {
   const char* name;
   void (*gemm)(const GemmBlock& block);
-  // scores[q * scores_stride + j] = scale * dot(queries + q * head_dim,
-  // keys + j * head_dim) for `queries` rows and `keys` keys. Each score is one
-  // fixed computation (multiply-add chains and reduction), whichever other
-  // queries and keys are scored beside it.
+  // scores[q * scores_stride + j] = scale * sum_d queries[q * head_dim + d] *
+  // keys[d * keys_stride + j] for `query_count` queries and `key_count` keys
+  // (keys transposed, as KvKernels::load_transposed lays them out). Each
+  // score is one multiply-add chain over d ascending, then the scaling,
+  // whichever other queries and keys are scored beside it.
   void (*attention_scores)(const float* queries, int query_count, const float* keys, int key_count,
-                           int head_dim, float scale, float* scores, int scores_stride);
+                           std::size_t keys_stride, int head_dim, float scale, float* scores,
+                           int scores_stride);
   // Folds one query's scores of keys [0, count) into `state` and turns them
   // into weights exp(score - state.max); keys [count, width) get weight 0.
   // Returns the factor the weighted values gathered so far must be scaled by
@@ -86,8 +94,11 @@ struct Kernels {
   const KvKernels& kv(KvDtype dtype) const { return dtype == KvDtype::f16 ? kv_f16 : kv_f32; }
 };
 
-// The f32 cache's KvKernels, plain copies whatever the instruction set.
+// The f32 cache's KvKernels without vector instructions (the portable set's;
+// load and store are plain copies in every set).
 void load_f32_rows(const std::byte* from, int count, int head_dim, std::size_t stride, float* to);
+void load_f32_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
+                         float* to, std::size_t to_stride);
 void store_f32_rows(const float* from, int count, std::byte* to);
 
 const Kernels& portable_kernels();

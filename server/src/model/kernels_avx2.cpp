@@ -38,8 +38,8 @@ float element(const std::uint16_t* p) {
   return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(*p)));
 }
 
-// One fixed reduction tree, so a dot product's value never depends on the
-// code path that computed it.
+// One fixed reduction tree, so a sum's value never depends on the code path
+// that computed it.
 float horizontal_sum(__m256 v) {
   const __m128 quad = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
   const __m128 pair = _mm_add_ps(quad, _mm_movehl_ps(quad, quad));
@@ -162,46 +162,6 @@ void gemm(const GemmBlock& b) {
   }
 }
 
-// The three levels of horizontal_sum's tree applied to several vectors at
-// once. Lanes 0-3: a's (lanes i and i + 4 added), lanes 4-7: b's.
-__m256 quad_sums(__m256 a, __m256 b) {
-  return _mm256_add_ps(_mm256_permute2f128_ps(a, b, 0x20), _mm256_permute2f128_ps(a, b, 0x31));
-}
-// In each 128-bit half: [x0 + x2, x1 + x3, y0 + y2, y1 + y3].
-__m256 pair_sums(__m256 x, __m256 y) {
-  return _mm256_add_ps(_mm256_shuffle_ps(x, y, 0x44), _mm256_shuffle_ps(x, y, 0xEE));
-}
-// In each 128-bit half: [x0 + x1, x2 + x3, y0 + y1, y2 + y3].
-__m256 final_sums(__m256 x, __m256 y) {
-  return _mm256_add_ps(_mm256_shuffle_ps(x, y, 0x88), _mm256_shuffle_ps(x, y, 0xDD));
-}
-
-// The dot products of eight keys: lane n holds horizontal_sum(acc[n]) * scale,
-// through the same additions in the same tree as horizontal_sum (a float sum
-// of the same two operands is the same either way round), so a key scored
-// in a group of eight gets the bits it would get alone, in a quarter of the
-// shuffles.
-void store_eight_scores(const __m256 (&acc)[8], float scale, float* scores) {
-  __m256 quads[4];  // lanes 0-3: the quad of key n; lanes 4-7: of key n + 4
-#pragma GCC unroll 4
-  for (int n = 0; n < 4; ++n)
-    quads[n] = quad_sums(acc[n], acc[n + 4]);
-  // [pair0, pair1] of keys n and n + 1 (n + 4, n + 5 in the upper half)
-  const __m256 sums = final_sums(pair_sums(quads[0], quads[1]), pair_sums(quads[2], quads[3]));
-  _mm256_storeu_ps(scores, _mm256_mul_ps(sums, _mm256_set1_ps(scale)));
-}
-
-// The same for four keys.
-void store_four_scores(const __m256 (&acc)[4], float scale, float* scores) {
-  // lanes 0-3: the pairs of keys 0 and 2; lanes 4-7: of keys 1 and 3
-  const __m256 pairs = pair_sums(quad_sums(acc[0], acc[1]), quad_sums(acc[2], acc[3]));
-  // lanes 0-3: keys 0, 2, 0, 2; lanes 4-7: keys 1, 3, 1, 3
-  const __m256 sums = final_sums(pairs, pairs);
-  const __m128 ordered =
-      _mm_unpacklo_ps(_mm256_castps256_ps128(sums), _mm256_extractf128_ps(sums, 1));
-  _mm_storeu_ps(scores, _mm_mul_ps(ordered, _mm_set1_ps(scale)));
-}
-
 // acc[q][n] += row(q) * columns[n]: one outer-product step of a register
 // tile, each row operand made once for all its columns.
 template <int Q, int N, class Row>
@@ -213,81 +173,6 @@ void multiply_add_outer(__m256 (&acc)[Q][N], const __m256 (&columns)[N], Row&& r
     for (int n = 0; n < N; ++n)
       acc[q][n] = _mm256_fmadd_ps(operand, columns[n], acc[q][n]);
   }
-}
-
-// Q queries x K keys of scores, all Q * K dot products in registers over the
-// whole head (a multiple of the vector width), each key loaded once for the
-// Q queries.
-template <int Q, int K>
-void score_tile(const float* queries, const float* keys, int head_dim, float scale, float* scores,
-                int scores_stride) {
-  static_assert(Q * K <= 8 || (Q * K <= 12 && K <= 4), "accumulators must fit in registers");
-  __m256 acc[Q][K];
-#pragma GCC unroll 16
-  for (int q = 0; q < Q; ++q)
-#pragma GCC unroll 16
-    for (int n = 0; n < K; ++n)
-      acc[q][n] = _mm256_setzero_ps();
-  for (int d = 0; d < head_dim; d += kLanes) {
-    __m256 key[K];
-#pragma GCC unroll 16
-    for (int n = 0; n < K; ++n)
-      key[n] = _mm256_loadu_ps(keys + n * head_dim + d);
-    multiply_add_outer(acc, key,
-                       [&](int q) { return _mm256_loadu_ps(queries + q * head_dim + d); });
-  }
-#pragma GCC unroll 16
-  for (int q = 0; q < Q; ++q) {
-    float* out = scores + q * scores_stride;
-    if constexpr (K == 8)
-      store_eight_scores(acc[q], scale, out);
-    else if constexpr (K == 4)
-      store_four_scores(acc[q], scale, out);
-    else
-      *out = horizontal_sum(acc[q][0]) * scale;
-  }
-}
-
-// Q queries against every key: eight or four keys at a time, then one.
-template <int Q>
-void score_rows(const float* queries, const float* keys, int key_count, int head_dim, float scale,
-                float* scores, int scores_stride) {
-  constexpr int kKeysAtOnce = Q == 1 ? 8 : 4;
-  int j = 0;
-  for (; j + kKeysAtOnce <= key_count; j += kKeysAtOnce)
-    score_tile<Q, kKeysAtOnce>(queries, keys + j * head_dim, head_dim, scale, scores + j,
-                               scores_stride);
-  for (; j < key_count; ++j)
-    score_tile<Q, 1>(queries, keys + j * head_dim, head_dim, scale, scores + j, scores_stride);
-}
-
-void attention_scores(const float* queries, int query_count, const float* keys, int key_count,
-                      int head_dim, float scale, float* scores, int scores_stride) {
-  const int vector_dims = head_dim / kLanes * kLanes;
-  if (vector_dims != head_dim) {
-    // A head the vectors do not cover (no model this server builds has one):
-    // one dot product at a time, the tail added after the vector sum.
-    for (int q = 0; q < query_count; ++q)
-      for (int j = 0; j < key_count; ++j) {
-        const float* query = queries + q * head_dim;
-        const float* key = keys + j * head_dim;
-        __m256 acc = _mm256_setzero_ps();
-        for (int d = 0; d < vector_dims; d += kLanes)
-          acc = _mm256_fmadd_ps(_mm256_loadu_ps(query + d), _mm256_loadu_ps(key + d), acc);
-        float dot = horizontal_sum(acc);
-        for (int d = vector_dims; d < head_dim; ++d)
-          dot += query[d] * key[d];
-        scores[q * scores_stride + j] = dot * scale;
-      }
-    return;
-  }
-  int q = 0;
-  for (; q + 3 <= query_count; q += 3)
-    score_rows<3>(queries + q * head_dim, keys, key_count, head_dim, scale,
-                  scores + q * scores_stride, scores_stride);
-  for (; q < query_count; ++q)
-    score_rows<1>(queries + q * head_dim, keys, key_count, head_dim, scale,
-                  scores + q * scores_stride, scores_stride);
 }
 
 // exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2 and a degree-5
@@ -336,12 +221,85 @@ void store_before(__m256 values, float* p, int j, int end) {
   std::copy(tail, tail + (end - j), p + j);
 }
 
+// Q queries x K vectors of eight keys, all Q * 8K scores in registers over
+// the whole head: each key vector loaded once for the Q queries, each query
+// element broadcast once for the K vectors. A partial tile is one vector of
+// `valid` (< 8) keys, loaded and stored masked: nothing past it is read.
+template <int Q, int K, bool kPartial = false>
+void score_tile(const float* queries, int head_dim, const float* keys, std::size_t keys_stride,
+                int valid, float scale, float* scores, int scores_stride) {
+  static_assert(Q * K <= 12 || (Q == 1 && K <= 8), "accumulators must fit in registers");
+  static_assert(!kPartial || K == 1, "a partial tile is one vector");
+  __m256 acc[Q][K];
+#pragma GCC unroll 16
+  for (int q = 0; q < Q; ++q)
+#pragma GCC unroll 16
+    for (int n = 0; n < K; ++n)
+      acc[q][n] = _mm256_setzero_ps();
+  const __m256i mask = _mm256_castps_si256(lanes_below(0, valid));
+  for (int d = 0; d < head_dim; ++d) {
+    const float* row = keys + d * keys_stride;
+    __m256 key[K];
+#pragma GCC unroll 16
+    for (int n = 0; n < K; ++n)
+      key[n] = kPartial ? _mm256_maskload_ps(row, mask) : _mm256_loadu_ps(row + n * kLanes);
+    multiply_add_outer(acc, key,
+                       [&](int q) { return _mm256_broadcast_ss(queries + q * head_dim + d); });
+  }
+  const __m256 factor = _mm256_set1_ps(scale);
+#pragma GCC unroll 16
+  for (int q = 0; q < Q; ++q)
+#pragma GCC unroll 16
+    for (int n = 0; n < K; ++n)
+      store_before(_mm256_mul_ps(acc[q][n], factor), scores + q * scores_stride, n * kLanes, valid);
+}
+
+// Q queries against every key: K vectors of eight at a time, then one
+// vector at a time, then the partial vector.
+template <int Q, int K>
+void score_rows(const float* queries, int head_dim, const float* keys, int key_count,
+                std::size_t keys_stride, float scale, float* scores, int scores_stride) {
+  int j = 0;
+  for (; j + K * kLanes <= key_count; j += K * kLanes)
+    score_tile<Q, K>(queries, head_dim, keys + j, keys_stride, K * kLanes, scale, scores + j,
+                     scores_stride);
+  for (; j + kLanes <= key_count; j += kLanes)
+    score_tile<Q, 1>(queries, head_dim, keys + j, keys_stride, kLanes, scale, scores + j,
+                     scores_stride);
+  if (j < key_count)
+    score_tile<Q, 1, true>(queries, head_dim, keys + j, keys_stride, key_count - j, scale,
+                           scores + j, scores_stride);
+}
+
+// Every score is the same chain of multiply-adds down the dimensions,
+// lane by lane, whichever tile computes it: the tiles differ only in how
+// many chains run side by side.
+void attention_scores(const float* queries, int query_count, const float* keys, int key_count,
+                      std::size_t keys_stride, int head_dim, float scale, float* scores,
+                      int scores_stride) {
+  int q = 0;
+  for (; q + 6 <= query_count; q += 6)
+    score_rows<6, 2>(queries + q * head_dim, head_dim, keys, key_count, keys_stride, scale,
+                     scores + q * scores_stride, scores_stride);
+  for (; q + 3 <= query_count; q += 3)
+    score_rows<3, 4>(queries + q * head_dim, head_dim, keys, key_count, keys_stride, scale,
+                     scores + q * scores_stride, scores_stride);
+  for (; q < query_count; ++q)
+    score_rows<1, 8>(queries + q * head_dim, head_dim, keys, key_count, keys_stride, scale,
+                     scores + q * scores_stride, scores_stride);
+}
+
 float softmax_step(float* scores, int count, int width, SoftmaxState& state) {
+  // Most steps are whole (count == width, a multiple of 8): their vectors
+  // skip the masks, which give the same values there.
+  const int whole = count / kLanes * kLanes;
   const __m256 minus_infinity = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
   __m256 max = minus_infinity;
-  for (int j = 0; j < count; j += kLanes)
-    max = _mm256_max_ps(max, _mm256_blendv_ps(minus_infinity, load_before(scores, j, count),
-                                              lanes_below(j, count)));
+  for (int j = 0; j < whole; j += kLanes)
+    max = _mm256_max_ps(max, _mm256_loadu_ps(scores + j));
+  if (whole < count)
+    max = _mm256_max_ps(max, _mm256_blendv_ps(minus_infinity, load_before(scores, whole, count),
+                                              lanes_below(whole, count)));
   const __m128 half = _mm_max_ps(_mm256_castps256_ps128(max), _mm256_extractf128_ps(max, 1));
   const __m128 pair = _mm_max_ps(half, _mm_movehl_ps(half, half));
   const float step_max = _mm_cvtss_f32(_mm_max_ss(pair, _mm_movehdup_ps(pair)));
@@ -354,7 +312,13 @@ float softmax_step(float* scores, int count, int width, SoftmaxState& state) {
   }
   const __m256 shift = _mm256_set1_ps(state.max);
   __m256 sum = _mm256_setzero_ps();
-  for (int j = 0; j < width; j += kLanes) {
+  int j = 0;
+  for (; j < whole; j += kLanes) {
+    const __m256 weights = exp_nonpositive(_mm256_sub_ps(_mm256_loadu_ps(scores + j), shift));
+    _mm256_storeu_ps(scores + j, weights);
+    sum = _mm256_add_ps(sum, weights);
+  }
+  for (; j < width; j += kLanes) {
     // Lanes past `count` are masked to exactly zero: they add nothing.
     const __m256 weights =
         _mm256_and_ps(exp_nonpositive(_mm256_sub_ps(load_before(scores, j, width), shift)),
@@ -447,6 +411,71 @@ void load_f16(const std::byte* from, int count, int head_dim, std::size_t stride
   }
 }
 
+// Rows r[0..7] become columns: r[i] lane n <- r[n] lane i.
+[[gnu::always_inline]] inline void transpose8(__m256 (&r)[kLanes]) {
+  __m256 pairs[kLanes];  // in each half: lanes 0-1 of two rows interleaved, or lanes 2-3
+#pragma GCC unroll 4
+  for (int i = 0; i < kLanes; i += 2) {
+    pairs[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    pairs[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+  __m256 quads[kLanes];  // in each half: one lane of four rows
+#pragma GCC unroll 2
+  for (int i = 0; i < kLanes; i += 4) {
+    quads[i] = _mm256_shuffle_ps(pairs[i], pairs[i + 2], 0x44);
+    quads[i + 1] = _mm256_shuffle_ps(pairs[i], pairs[i + 2], 0xEE);
+    quads[i + 2] = _mm256_shuffle_ps(pairs[i + 1], pairs[i + 3], 0x44);
+    quads[i + 3] = _mm256_shuffle_ps(pairs[i + 1], pairs[i + 3], 0xEE);
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    r[i] = _mm256_permute2f128_ps(quads[i], quads[i + 4], 0x20);
+    r[i + 4] = _mm256_permute2f128_ps(quads[i], quads[i + 4], 0x31);
+  }
+}
+
+// KvKernels::load_transposed for elements of type T, read eight at a time
+// by load8 and one at a time by load1: eight rows by eight dimensions at a
+// time, transposed in registers.
+template <class T, class Load8, class Load1>
+void load_transposed(const std::byte* from, int count, int head_dim, std::size_t stride, float* to,
+                     std::size_t to_stride, Load8&& load8, Load1&& load1) {
+  const auto* rows = reinterpret_cast<const T*>(from);
+  int j = 0;
+  for (; j + kLanes <= count; j += kLanes) {
+    int d = 0;
+    for (; d + kLanes <= head_dim; d += kLanes) {
+      __m256 block[kLanes];
+#pragma GCC unroll 8
+      for (int i = 0; i < kLanes; ++i)
+        block[i] = load8(rows + (j + i) * stride + d);
+      transpose8(block);
+#pragma GCC unroll 8
+      for (int i = 0; i < kLanes; ++i)
+        _mm256_storeu_ps(to + (d + i) * to_stride + j, block[i]);
+    }
+    for (; d < head_dim; ++d)
+      for (int i = 0; i < kLanes; ++i)
+        to[d * to_stride + j + i] = load1(rows + (j + i) * stride + d);
+  }
+  for (; j < count; ++j)
+    for (int d = 0; d < head_dim; ++d)
+      to[d * to_stride + j] = load1(rows + j * stride + d);
+}
+
+void load_f16_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
+                         float* to, std::size_t to_stride) {
+  load_transposed<std::uint16_t>(from, count, head_dim, stride, to, to_stride, load8, element);
+}
+
+// Not load_f32_transposed: that is the portable set's, in this namespace.
+void load_f32_transposed8(const std::byte* from, int count, int head_dim, std::size_t stride,
+                          float* to, std::size_t to_stride) {
+  load_transposed<float>(
+      from, count, head_dim, stride, to, to_stride,
+      [](const float* p) { return _mm256_loadu_ps(p); }, [](const float* p) { return *p; });
+}
+
 void store_f16(const float* from, int count, std::byte* to) {
   auto* halves = reinterpret_cast<std::uint16_t*>(to);
   int i = 0;
@@ -465,8 +494,8 @@ constexpr Kernels kAvx2{"avx2-fma",
                         softmax_step,
                         accumulate_values,
                         silu_multiply,
-                        KvKernels{load_f32_rows, store_f32_rows},
-                        KvKernels{load_f16, store_f16}};
+                        KvKernels{load_f32_rows, load_f32_transposed8, store_f32_rows},
+                        KvKernels{load_f16, load_f16_transposed, store_f16}};
 
 }  // namespace
 

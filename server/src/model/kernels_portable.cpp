@@ -30,14 +30,14 @@ void gemm(const GemmBlock& b) {
 }
 
 void attention_scores(const float* queries, int query_count, const float* keys, int key_count,
-                      int head_dim, float scale, float* scores, int scores_stride) {
+                      std::size_t keys_stride, int head_dim, float scale, float* scores,
+                      int scores_stride) {
   for (int q = 0; q < query_count; ++q) {
     const float* query = queries + q * head_dim;
     for (int j = 0; j < key_count; ++j) {
-      const float* key = keys + j * head_dim;
       float dot = 0.0f;
       for (int d = 0; d < head_dim; ++d)
-        dot += query[d] * key[d];
+        dot += query[d] * keys[d * keys_stride + j];
       scores[q * scores_stride + j] = dot * scale;
     }
   }
@@ -81,6 +81,14 @@ void load_f16(const std::byte* from, int count, int head_dim, std::size_t stride
       to[j * head_dim + d] = half_to_float(rows[j * stride + d]);
 }
 
+void load_f16_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
+                         float* to, std::size_t to_stride) {
+  const auto* rows = reinterpret_cast<const std::uint16_t*>(from);
+  for (int j = 0; j < count; ++j)
+    for (int d = 0; d < head_dim; ++d)
+      to[d * to_stride + j] = half_to_float(rows[j * stride + d]);
+}
+
 void store_f16(const float* from, int count, std::byte* to) {
   auto* halves = reinterpret_cast<std::uint16_t*>(to);
   for (int i = 0; i < count; ++i)
@@ -93,8 +101,8 @@ constexpr Kernels kPortable{"portable",
                             softmax_step,
                             accumulate_values,
                             silu_multiply,
-                            KvKernels{load_f32_rows, store_f32_rows},
-                            KvKernels{load_f16, store_f16}};
+                            KvKernels{load_f32_rows, load_f32_transposed, store_f32_rows},
+                            KvKernels{load_f16, load_f16_transposed, store_f16}};
 
 }  // namespace
 

@@ -168,19 +168,30 @@ TEST(AttentionKernels, ScoresSoftmaxAndValuesMatchPlainMathForBothDtypes) {
           for (std::size_t i = 0; i < source.size(); ++i)  // f16: rounded, not truncated
             ASSERT_NEAR(keys.exact[i], source[i], std::ldexp(std::abs(source[i]), -11) + 0x1p-25)
                 << where;
-          // Read back as the contiguous f32 rows attention computes on: exact.
+          // Read back as the f32 attention computes on, exactly: rows (as
+          // values are), and transposed (as keys are) into a wider buffer
+          // whose other columns must stay untouched.
           std::vector<float> rows(std::size_t(count) * head_dim);
           cache.load(keys.bytes.data(), count, head_dim, stride, rows.data());
+          const int columns = count + 5;
+          std::vector<float> transposed(std::size_t(head_dim) * columns, -3.0f);
+          cache.load_transposed(keys.bytes.data(), count, head_dim, stride, transposed.data() + 2,
+                                columns);
           for (int j = 0; j < count; ++j)
-            for (int d = 0; d < head_dim; ++d)
+            for (int d = 0; d < head_dim; ++d) {
               ASSERT_EQ(rows[j * head_dim + d], keys.exact[j * stride + d]) << where;
+              ASSERT_EQ(transposed[d * columns + 2 + j], keys.exact[j * stride + d]) << where;
+            }
+          for (int d = 0; d < head_dim; ++d)
+            for (int j : {0, 1, count + 2, count + 3, count + 4})
+              ASSERT_EQ(transposed[d * columns + j], -3.0f) << where << ": wrote beside the keys";
 
           // Query q sees the first count - q keys, as the earlier tokens of a
           // tile see fewer: its weights past them must be exactly 0.
           const int width = count + 3;  // a scores row longer than the keys
           std::vector<float> scores(std::size_t(kQueries) * width, -7.0f);
-          kernels->attention_scores(queries.data(), kQueries, rows.data(), count, head_dim, 0.5f,
-                                    scores.data(), width);
+          kernels->attention_scores(queries.data(), kQueries, transposed.data() + 2, count, columns,
+                                    head_dim, 0.5f, scores.data(), width);
           std::vector<float> out(std::size_t(kQueries) * head_dim, 1.0f);
           std::vector<std::vector<double>> weights(kQueries);
           for (int q = 0; q < kQueries; ++q) {
@@ -233,18 +244,20 @@ TEST(AttentionKernels, ScoresSoftmaxAndValuesMatchPlainMathForBothDtypes) {
 // gathered values, get exactly the bits they get computed alone, whatever
 // tile of queries and keys they are computed in.
 TEST(AttentionKernels, AScoreHasTheSameBitsInAnyTile) {
-  constexpr int kHeadDim = 64, kKeys = 29, kQueries = 7;
+  // 29 keys: tiles of several vectors, single vectors and a partial one; up
+  // to 13 queries: every tile height and the rows left over.
+  constexpr int kHeadDim = 64, kKeys = 29, kQueries = 13;
   const auto queries = random_floats(std::size_t(kQueries) * kHeadDim, 8);
-  const auto keys = random_floats(std::size_t(kKeys) * kHeadDim, 9);
+  const auto keys = random_floats(std::size_t(kHeadDim) * kKeys, 9);  // transposed
   for (const Kernels* kernels : usable_kernels()) {
     for (int query_count = 1; query_count <= kQueries; ++query_count) {
       std::vector<float> together(std::size_t(query_count) * kKeys);
-      kernels->attention_scores(queries.data(), query_count, keys.data(), kKeys, kHeadDim, 0.125f,
-                                together.data(), kKeys);
+      kernels->attention_scores(queries.data(), query_count, keys.data(), kKeys, kKeys, kHeadDim,
+                                0.125f, together.data(), kKeys);
       for (int q = 0; q < query_count; ++q)
         for (int j = 0; j < kKeys; ++j) {
           float alone = 0;
-          kernels->attention_scores(queries.data() + q * kHeadDim, 1, keys.data() + j * kHeadDim, 1,
+          kernels->attention_scores(queries.data() + q * kHeadDim, 1, keys.data() + j, 1, kKeys,
                                     kHeadDim, 0.125f, &alone, 1);
           ASSERT_EQ(together[q * kKeys + j], alone)
               << kernels->name << " query " << q << " of " << query_count << ", key " << j;
