@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace sbench::server::engine {
@@ -12,6 +14,30 @@ TEST(Sampler, GreedyTakesTheLowestIndexAmongEqualMaxima) {
   Sampler sampler(0.0f, 1.0f, 1);
   const std::vector<float> logits = {0.5f, 2.0f, -1.0f, 2.0f};
   EXPECT_EQ(sampler.sample(logits), 1);
+}
+
+TEST(Sampler, GreedyMatchesTheFirstMaximumAcrossVocabularySizedRows) {
+  // Rows of the vocabulary's size, whose maxima fall in different blocks of
+  // the search, repeated, first, last, or all equal.
+  Sampler sampler(0.0f, 1.0f, 1);
+  for (const std::size_t size : {1u, 63u, 64u, 65u, 32000u}) {
+    for (std::size_t seed = 0; seed < 20; ++seed) {
+      std::vector<float> logits(size);
+      for (std::size_t i = 0; i < size; ++i)
+        logits[i] = static_cast<float>((i * 2654435761u + seed * 40503u) % 1000) / 100.0f - 5.0f;
+      if (seed % 4 == 1)
+        logits.back() = 6.0f;
+      if (seed % 4 == 2)
+        std::fill(logits.begin(), logits.end(), -2.0f);
+      if (seed % 4 == 3)
+        logits[size / 2] = logits[size - 1] = 7.0f;
+      const auto expected = std::max_element(logits.begin(), logits.end()) - logits.begin();
+      EXPECT_EQ(sampler.sample(logits), expected) << size << " logits, seed " << seed;
+    }
+  }
+  const float infinity = std::numeric_limits<float>::infinity();
+  EXPECT_EQ(sampler.sample(std::vector<float>{-infinity, -infinity}), 0);
+  EXPECT_EQ(sampler.sample(std::vector<float>{1.0f, std::nanf(""), 3.0f}), 2) << "NaNs passed over";
 }
 
 TEST(Sampler, SameSeedSameTokens) {
