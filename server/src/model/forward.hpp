@@ -25,7 +25,8 @@ class ForwardPass {
   void validate(std::span<const SequenceStep> batch, const KvBlockPool& kv) const;
   void prepare_rows(std::span<const SequenceStep> batch);
   void layer(int index, std::span<const SequenceStep> batch, KvBlockPool& kv);
-  void store_keys_values(std::span<const SequenceStep> batch, KvBlockPool& kv, int layer);
+  // Row `row`'s key and value (rotated) into its sequence's KV block.
+  void store_key_value(int row, KvBlockPool& kv, int layer);
   void compute_logits(std::span<const SequenceStep> batch, std::vector<float>& logits);
   // Runs row_op(row) for every row, split over the pool when worth it.
   template <class RowOp>
@@ -37,9 +38,11 @@ class ForwardPass {
   ThreadPool& pool_;
   PagedAttention attention_;
 
-  int rows_ = 0;                 // new tokens in this step
-  std::vector<int> first_row_;   // per sequence
-  std::vector<int> positions_;   // per row
+  int rows_ = 0;                // new tokens in this step
+  std::vector<int> first_row_;  // per sequence
+  std::vector<int> positions_;  // per row
+  // Per row: its sequence's block table.
+  std::vector<const std::vector<BlockId>*> row_blocks_;
   std::vector<float> rope_cos_;  // per row: [head_dim / 2]
   std::vector<float> rope_sin_;
   std::vector<float> residual_;   // [rows][dim]
