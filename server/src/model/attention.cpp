@@ -60,6 +60,9 @@ void prefetch_context(const SequenceStep& step, const KvBlockPool& kv, int layer
   for_each_block(*step.blocks, kv.block_size(), 0, rows, [&](BlockId block, int count, int) {
     // Keys and values side by side, two streams in flight at once (measured
     // faster than one after the other with 8 agents, 4 of 5 alternations).
+    // The pool is asked for each line's address on purpose: those calls
+    // pace the sweep. Hoisted out of the loop, the prefetches left in one
+    // burst and attention took ~40% more of an 8-agent decode's samples.
     const std::size_t bytes = static_cast<std::size_t>(count) * row_bytes;
     for (std::size_t offset = 0; offset < bytes; offset += kLine) {
       __builtin_prefetch(kv.keys(block, layer) + offset, 0, 2);
