@@ -50,8 +50,9 @@ constexpr std::size_t kContextPrefetchBytes = std::size_t{512} << 10;
 
 // Asks for a decoding sequence's rows of `layer` (every head's slice: whole
 // rows, so each block's run is contiguous), keys and values, up to
-// kContextPrefetchBytes, into L2 (locality 2: prefetcht1 on x86). One sequential sweep keeps many
-// more cache lines in flight than each head's strided slices would read on their own.
+// kContextPrefetchBytes, into L2 (locality 2: prefetcht1 on x86). One
+// sequential sweep keeps many more cache lines in flight than each head's
+// strided slices would read on their own.
 void prefetch_context(const SequenceStep& step, const KvBlockPool& kv, int layer,
                       std::size_t row_bytes) {
   const int rows = std::min(static_cast<int>(step.start_pos + step.tokens.size()),

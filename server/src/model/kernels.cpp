@@ -41,14 +41,6 @@ void load_f32_rows(const std::byte* from, int count, int head_dim, std::size_t s
                 head_dim * sizeof(float));
 }
 
-void load_f32_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
-                         float* to, std::size_t to_stride) {
-  const auto* rows = reinterpret_cast<const float*>(from);
-  for (int j = 0; j < count; ++j)
-    for (int d = 0; d < head_dim; ++d)
-      to[d * to_stride + j] = rows[j * stride + d];
-}
-
 void store_f32_rows(const float* from, int count, std::byte* to) {
   std::memcpy(to, from, static_cast<std::size_t>(count) * sizeof(float));
 }

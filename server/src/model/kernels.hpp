@@ -94,11 +94,8 @@ struct Kernels {
   const KvKernels& kv(KvDtype dtype) const { return dtype == KvDtype::f16 ? kv_f16 : kv_f32; }
 };
 
-// The f32 cache's KvKernels without vector instructions (the portable set's;
-// load and store are plain copies in every set).
+// The f32 cache's KvKernels, plain copies whatever the instruction set.
 void load_f32_rows(const std::byte* from, int count, int head_dim, std::size_t stride, float* to);
-void load_f32_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
-                         float* to, std::size_t to_stride);
 void store_f32_rows(const float* from, int count, std::byte* to);
 
 const Kernels& portable_kernels();

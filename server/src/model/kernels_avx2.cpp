@@ -474,9 +474,8 @@ void load_f16_transposed(const std::byte* from, int count, int head_dim, std::si
   load_transposed<std::uint16_t>(from, count, head_dim, stride, to, to_stride, load8, element);
 }
 
-// Not load_f32_transposed: that is the portable set's, in this namespace.
-void load_f32_transposed8(const std::byte* from, int count, int head_dim, std::size_t stride,
-                          float* to, std::size_t to_stride) {
+void load_f32_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
+                         float* to, std::size_t to_stride) {
   load_transposed<float>(
       from, count, head_dim, stride, to, to_stride,
       [](const float* p) { return _mm256_loadu_ps(p); }, [](const float* p) { return *p; });
@@ -500,7 +499,7 @@ constexpr Kernels kAvx2{"avx2-fma",
                         softmax_step,
                         accumulate_values,
                         silu_multiply,
-                        KvKernels{load_f32_rows, load_f32_transposed8, store_f32_rows},
+                        KvKernels{load_f32_rows, load_f32_transposed, store_f32_rows},
                         KvKernels{load_f16, load_f16_transposed, store_f16}};
 
 }  // namespace

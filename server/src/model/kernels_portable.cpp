@@ -81,12 +81,26 @@ void load_f16(const std::byte* from, int count, int head_dim, std::size_t stride
       to[j * head_dim + d] = half_to_float(rows[j * stride + d]);
 }
 
-void load_f16_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
-                         float* to, std::size_t to_stride) {
-  const auto* rows = reinterpret_cast<const std::uint16_t*>(from);
+// KvKernels::load_transposed for elements of type T, each read as f32 by
+// `to_float`.
+template <class T, class ToFloat>
+void load_transposed(const std::byte* from, int count, int head_dim, std::size_t stride, float* to,
+                     std::size_t to_stride, ToFloat to_float) {
+  const auto* rows = reinterpret_cast<const T*>(from);
   for (int j = 0; j < count; ++j)
     for (int d = 0; d < head_dim; ++d)
-      to[d * to_stride + j] = half_to_float(rows[j * stride + d]);
+      to[d * to_stride + j] = to_float(rows[j * stride + d]);
+}
+
+void load_f16_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
+                         float* to, std::size_t to_stride) {
+  load_transposed<std::uint16_t>(from, count, head_dim, stride, to, to_stride, half_to_float);
+}
+
+void load_f32_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
+                         float* to, std::size_t to_stride) {
+  load_transposed<float>(from, count, head_dim, stride, to, to_stride,
+                         [](float value) { return value; });
 }
 
 void store_f16(const float* from, int count, std::byte* to) {
