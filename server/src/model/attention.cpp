@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace sbench::server::model {
 
@@ -48,15 +49,16 @@ void for_each_block(const std::vector<BlockId>& blocks, int block_size, int firs
 // does not evict its own start.
 constexpr std::size_t kContextPrefetchBytes = std::size_t{512} << 10;
 
-// Asks for a decoding sequence's rows of `layer` (every head's slice: whole
-// rows, so each block's run is contiguous), keys and values, up to
-// kContextPrefetchBytes, into L2 (locality 2: prefetcht1 on x86). One
-// sequential sweep keeps many more cache lines in flight than each head's
-// strided slices would read on their own.
+// Asks for bytes [first_byte, first_byte + bytes) of each of a decoding
+// sequence's rows of `layer` (the slice of the heads a task computes; whole
+// rows when it computes them all, so each block's run is contiguous), keys
+// and values, up to kContextPrefetchBytes, into L2 (locality 2: prefetcht1
+// on x86). One sequential sweep keeps many more cache lines in flight than
+// each head's strided slices would read on their own.
 void prefetch_context(const SequenceStep& step, const KvBlockPool& kv, int layer,
-                      std::size_t row_bytes) {
+                      std::size_t row_bytes, std::size_t first_byte, std::size_t bytes) {
   const int rows = std::min(static_cast<int>(step.start_pos + step.tokens.size()),
-                            static_cast<int>(kContextPrefetchBytes / (2 * row_bytes)));
+                            static_cast<int>(kContextPrefetchBytes / (2 * bytes)));
   constexpr std::size_t kLine = 64;
   for_each_block(*step.blocks, kv.block_size(), 0, rows, [&](BlockId block, int count, int) {
     // Keys and values side by side, two streams in flight at once (measured
@@ -64,11 +66,12 @@ void prefetch_context(const SequenceStep& step, const KvBlockPool& kv, int layer
     // The pool is asked for each line's address on purpose: those calls
     // pace the sweep. Hoisted out of the loop, the prefetches left in one
     // burst and attention took ~40% more of an 8-agent decode's samples.
-    const std::size_t bytes = static_cast<std::size_t>(count) * row_bytes;
-    for (std::size_t offset = 0; offset < bytes; offset += kLine) {
-      __builtin_prefetch(kv.keys(block, layer) + offset, 0, 2);
-      __builtin_prefetch(kv.values(block, layer) + offset, 0, 2);
-    }
+    for (int row = 0; row < count; ++row)
+      for (std::size_t offset = row * row_bytes + first_byte;
+           offset < row * row_bytes + first_byte + bytes; offset += kLine) {
+        __builtin_prefetch(kv.keys(block, layer) + offset, 0, 2);
+        __builtin_prefetch(kv.values(block, layer) + offset, 0, 2);
+      }
   });
 }
 
@@ -94,23 +97,35 @@ void PagedAttention::run(std::span<const SequenceStep> batch, std::span<const in
     scratch.scores.resize(queries * step_keys);
     scratch.gathered.resize(queries * config_.head_dim());
     scratch.softmax.resize(queries);
+    scratch.key_rows.resize(step_keys);
+    scratch.value_rows.resize(step_keys);
   }
 
   const int kv_heads = config_.n_kv_heads;
   // A decode batch (one new token per sequence) of enough sequences to keep
-  // every thread busy: one task per sequence, its rows swept into L2 first,
-  // then its heads one after another from there. Attention of 8 stories110M
-  // agents took ~30% less time than with a task per head, each reading its
-  // strided slice of the rows from memory (docs/PERFORMANCE.md). Prefill
-  // chunks and mixed batches keep the per-head tasks: a sequence with many
-  // new tokens would be one thread's long task.
+  // every thread busy: one task per sequence, or per part of its heads when
+  // the sequences do not share out evenly over the threads (5 sequences on
+  // 2 threads: 10 tasks of half the heads, not 3 sequences against 2). A
+  // task's slice of the rows is swept into L2 first, then its heads computed
+  // one after another from there. Attention of 8 stories110M agents took
+  // ~30% less time than with a task per head, each reading its strided
+  // slice of the rows from memory (docs/PERFORMANCE.md). Prefill chunks and
+  // mixed batches keep the per-head tasks: a sequence with many new tokens
+  // would be one thread's long task.
   const bool decode = std::all_of(batch.begin(), batch.end(),
                                   [](const SequenceStep& step) { return step.tokens.size() == 1; });
-  if (decode && static_cast<int>(batch.size()) >= 2 * pool_.size()) {
+  const int sequences = static_cast<int>(batch.size());
+  if (decode && sequences >= 2 * pool_.size()) {
+    const int parts = std::min(kv_heads, pool_.size() / std::gcd(sequences, pool_.size()));
     const std::size_t row_bytes = static_cast<std::size_t>(config_.kv_dim()) * kv.element_bytes();
-    pool_.run(static_cast<int>(batch.size()), [&](int sequence, int worker) {
-      prefetch_context(batch[sequence], kv, layer, row_bytes);
-      for (int kv_head = 0; kv_head < kv_heads; ++kv_head)
+    const std::size_t head_bytes = row_bytes / kv_heads;
+    pool_.run(sequences * parts, [&](int task, int worker) {
+      const int sequence = task / parts;
+      const int first_head = kv_heads * (task % parts) / parts;
+      const int last_head = kv_heads * (task % parts + 1) / parts;
+      prefetch_context(batch[sequence], kv, layer, row_bytes, first_head * head_bytes,
+                       (last_head - first_head) * head_bytes);
+      for (int kv_head = first_head; kv_head < last_head; ++kv_head)
         attend(batch[sequence], first_row[sequence], kv_head, kv, layer, qkv, out,
                scratch_[worker]);
     });
@@ -177,17 +192,33 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
               prefetch_rows(kv.keys(block, layer) + head_offset, rows, row_bytes, stride_bytes);
               prefetch_rows(kv.values(block, layer) + head_offset, rows, row_bytes, stride_bytes);
             });
-      for_each_block(blocks, block_size, first, keys, [&](BlockId block, int rows, int position) {
-        // The block's first key among the step's: a column of the keys, a
-        // row of the values.
-        const int key = position - first;
-        cache.load_transposed(kv.keys(block, layer) + head_offset, rows, head_dim, kv_dim,
-                              scratch.keys.data() + key, step_keys);
-        cache.load(kv.values(block, layer) + head_offset, rows, head_dim, kv_dim,
-                   scratch.values.data() + static_cast<std::size_t>(key) * head_dim);
-      });
-      kernels_.attention_scores(scratch.queries.data(), queries, scratch.keys.data(), keys,
-                                step_keys, head_dim, scale, scratch.scores.data(), step_keys);
+      // A lone query (a decode step's head) scores and weighs the cache in
+      // place; a tile's queries share the step's keys and values laid out
+      // once.
+      if (queries == 1) {
+        for_each_block(blocks, block_size, first, keys, [&](BlockId block, int rows, int position) {
+          const std::byte* keys_at = kv.keys(block, layer) + head_offset;
+          const std::byte* values_at = kv.values(block, layer) + head_offset;
+          for (int r = 0; r < rows; ++r) {
+            scratch.key_rows[position - first + r] = keys_at + r * stride_bytes;
+            scratch.value_rows[position - first + r] = values_at + r * stride_bytes;
+          }
+        });
+        cache.query_scores(scratch.queries.data(), scratch.key_rows.data(), keys, head_dim, scale,
+                           scratch.scores.data());
+      } else {
+        for_each_block(blocks, block_size, first, keys, [&](BlockId block, int rows, int position) {
+          // The block's first key among the step's: a column of the keys, a
+          // row of the values.
+          const int key = position - first;
+          cache.load_transposed(kv.keys(block, layer) + head_offset, rows, head_dim, kv_dim,
+                                scratch.keys.data() + key, step_keys);
+          cache.load(kv.values(block, layer) + head_offset, rows, head_dim, kv_dim,
+                     scratch.values.data() + static_cast<std::size_t>(key) * head_dim);
+        });
+        kernels_.attention_scores(scratch.queries.data(), queries, scratch.keys.data(), keys,
+                                  step_keys, head_dim, scale, scratch.scores.data(), step_keys);
+      }
       for (int q = 0; q < queries; ++q) {
         // Keys past the query's own position weigh exactly 0 (they change
         // nothing in the sums), so the tile's queries share one product.
@@ -200,8 +231,12 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
             gathered[d] *= rescale;
         }
       }
-      kernels_.accumulate_values(scratch.scores.data(), step_keys, queries, scratch.values.data(),
-                                 keys, head_dim, scratch.gathered.data());
+      if (queries == 1)
+        cache.query_values(scratch.scores.data(), scratch.value_rows.data(), keys, head_dim,
+                           scratch.gathered.data());
+      else
+        kernels_.accumulate_values(scratch.scores.data(), step_keys, queries, scratch.values.data(),
+                                   keys, head_dim, scratch.gathered.data());
     }
     for (int q = 0; q < queries; ++q) {
       const float inverse = 1.0f / scratch.softmax[q].sum;

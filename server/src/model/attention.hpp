@@ -23,14 +23,17 @@ namespace sbench::server::model {
 // form a tile; the keys are taken a step of a few KV blocks at a time. Each
 // step's keys and values are read (converted to f32, the keys transposed)
 // once per tile and then used by all of the tile's queries as small matrix
-// products, in a single pass with a running softmax. Steps start at fixed positions (a
+// products, in a single pass with a running softmax. A tile of one query (a
+// decode step of a model with a KV head per query head) reads the cache in
+// place instead, with the same bits. Steps start at fixed positions (a
 // multiple of the step from position 0), so every query sees the same steps
 // whatever tile it is in.
 //
 // Work is shared out a (sequence, KV head) at a time, except in a decode
-// batch of at least two sequences per thread: there a task is a sequence,
-// whose rows of the layer are first swept into L2 in one pass. Either way
-// each head runs the same code, so the split changes no bit.
+// batch of at least two sequences per thread: there a task is a sequence (or
+// part of its heads, so tasks share out evenly over the threads), whose rows
+// of the layer are first swept into L2 in one pass. Either way each head runs
+// the same code, so the split changes no bit.
 class PagedAttention {
  public:
   PagedAttention(const ModelConfig& config, const Kernels& kernels, ThreadPool& pool);
@@ -50,6 +53,9 @@ class PagedAttention {
     std::vector<float> scores;
     std::vector<float> gathered;
     std::vector<SoftmaxState> softmax;
+    // A lone query's step: where each key's and value's row lies in the cache.
+    std::vector<const std::byte*> key_rows;
+    std::vector<const std::byte*> value_rows;
   };
 
   void attend(const SequenceStep& step, int row, int kv_head, const KvBlockPool& kv, int layer,

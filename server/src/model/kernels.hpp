@@ -53,6 +53,19 @@ struct KvKernels {
                           float* to, std::size_t to_stride);
   // to[i] = from[i] in the element type (f16: rounded to nearest, ties to even)
   void (*store)(const float* from, int count, std::byte* to);
+  // A head with one query (a decode step without grouped queries) reads
+  // each key and value once: laying them out first would cost more than
+  // the products. These compute straight from the cache, row j at rows[j]
+  // (a step's rows lie in several blocks), with the bits of
+  // Kernels::attention_scores and accumulate_values over what
+  // load_transposed and load would have laid out.
+  //
+  // scores[j] = scale * sum_d query[d] * rows[j][d] for `count` keys.
+  void (*query_scores)(const float* query, const std::byte* const* rows, int count, int head_dim,
+                       float scale, float* scores);
+  // out[d] += sum_j weights[j] * rows[j][d] for `count` values.
+  void (*query_values)(const float* weights, const std::byte* const* rows, int count, int head_dim,
+                       float* out);
 };
 
 // One query's running softmax over the keys attention has scored so far

@@ -37,6 +37,13 @@ __m256 load8(const std::uint16_t* p) {
 float element(const std::uint16_t* p) {
   return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(*p)));
 }
+// The same for the f32 cache.
+__m256 load8_f32(const float* p) {
+  return _mm256_loadu_ps(p);
+}
+float element_f32(const float* p) {
+  return *p;
+}
 
 // One fixed reduction tree, so a sum's value never depends on the code path
 // that computed it.
@@ -476,9 +483,135 @@ void load_f16_transposed(const std::byte* from, int count, int head_dim, std::si
 
 void load_f32_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
                          float* to, std::size_t to_stride) {
-  load_transposed<float>(
-      from, count, head_dim, stride, to, to_stride,
-      [](const float* p) { return _mm256_loadu_ps(p); }, [](const float* p) { return *p; });
+  load_transposed<float>(from, count, head_dim, stride, to, to_stride, load8_f32, element_f32);
+}
+
+// Scores of K groups of eight keys against one query: each group's rows are
+// transposed in registers eight dimensions at a time and folded straight
+// into its chain (score_tile's, lane by lane). K chains side by side hide
+// the multiply-add latency.
+template <int K, class T, class Load8, class Load1>
+void query_score_groups(const float* query, const std::byte* const* rows, int head_dim, float scale,
+                        float* scores, Load8&& load8, Load1&& load1) {
+  auto row = [&](int key) { return reinterpret_cast<const T*>(rows[key]); };
+  __m256 acc[K];
+#pragma GCC unroll 4
+  for (int g = 0; g < K; ++g)
+    acc[g] = _mm256_setzero_ps();
+  int d = 0;
+  for (; d + kLanes <= head_dim; d += kLanes) {
+#pragma GCC unroll 4
+    for (int g = 0; g < K; ++g) {
+      __m256 block[kLanes];
+#pragma GCC unroll 8
+      for (int i = 0; i < kLanes; ++i)
+        block[i] = load8(row(g * kLanes + i) + d);
+      transpose8(block);
+#pragma GCC unroll 8
+      for (int i = 0; i < kLanes; ++i)
+        acc[g] = _mm256_fmadd_ps(_mm256_broadcast_ss(query + d + i), block[i], acc[g]);
+    }
+  }
+  for (; d < head_dim; ++d)
+    for (int g = 0; g < K; ++g) {
+      alignas(32) float column[kLanes];
+      for (int i = 0; i < kLanes; ++i)
+        column[i] = load1(row(g * kLanes + i) + d);
+      acc[g] = _mm256_fmadd_ps(_mm256_broadcast_ss(query + d), _mm256_load_ps(column), acc[g]);
+    }
+  const __m256 factor = _mm256_set1_ps(scale);
+#pragma GCC unroll 4
+  for (int g = 0; g < K; ++g)
+    _mm256_storeu_ps(scores + g * kLanes, _mm256_mul_ps(acc[g], factor));
+}
+
+// KvKernels::query_scores for elements of type T: four groups of eight keys
+// at a time, then the one to four groups left (the last one partial) in one
+// pass. The last group's
+// missing keys repeat its first key's row, their scores dropped: every
+// score stays one vector lane's chain, never a scalar chain's latency.
+template <class T, class Load8, class Load1>
+void query_scores(const float* query, const std::byte* const* rows, int count, int head_dim,
+                  float scale, float* scores, Load8&& load8, Load1&& load1) {
+  constexpr int kGroups = 4;
+  int j = 0;
+  for (; j + kGroups * kLanes <= count; j += kGroups * kLanes)
+    query_score_groups<kGroups, T>(query, rows + j, head_dim, scale, scores + j, load8, load1);
+  if (j == count)
+    return;
+  const int left = count - j;
+  const std::byte* padded[kGroups * kLanes];
+  for (int i = 0; i < kGroups * kLanes; ++i)
+    padded[i] = rows[j + (i < left ? i : 0)];
+  alignas(32) float padded_scores[kGroups * kLanes];
+  switch ((left + kLanes - 1) / kLanes) {
+    case 1:
+      query_score_groups<1, T>(query, padded, head_dim, scale, padded_scores, load8, load1);
+      break;
+    case 2:
+      query_score_groups<2, T>(query, padded, head_dim, scale, padded_scores, load8, load1);
+      break;
+    case 3:
+      query_score_groups<3, T>(query, padded, head_dim, scale, padded_scores, load8, load1);
+      break;
+    default:
+      query_score_groups<4, T>(query, padded, head_dim, scale, padded_scores, load8, load1);
+      break;
+  }
+  std::copy_n(padded_scores, left, scores + j);
+}
+
+// C vectors of one query's outputs, from column `d` on, over every value:
+// accumulate_tile<1, C> reading the cache.
+template <int C, class T, class Load8>
+void query_value_columns(const float* weights, const std::byte* const* rows, int count, int d,
+                         float* out, Load8&& load8) {
+  __m256 acc[C];
+#pragma GCC unroll 8
+  for (int c = 0; c < C; ++c)
+    acc[c] = _mm256_loadu_ps(out + d + c * kLanes);
+  for (int j = 0; j < count; ++j) {
+    const auto* value = reinterpret_cast<const T*>(rows[j]) + d;
+    const __m256 weight = _mm256_broadcast_ss(weights + j);
+#pragma GCC unroll 8
+    for (int c = 0; c < C; ++c)
+      acc[c] = _mm256_fmadd_ps(weight, load8(value + c * kLanes), acc[c]);
+  }
+#pragma GCC unroll 8
+  for (int c = 0; c < C; ++c)
+    _mm256_storeu_ps(out + d + c * kLanes, acc[c]);
+}
+
+// KvKernels::query_values for elements of type T, in accumulate_rows<1, 8>'s
+// pieces.
+template <class T, class Load8, class Load1>
+void query_values(const float* weights, const std::byte* const* rows, int count, int head_dim,
+                  float* out, Load8&& load8, Load1&& load1) {
+  int d = 0;
+  for (; d + 8 * kLanes <= head_dim; d += 8 * kLanes)
+    query_value_columns<8, T>(weights, rows, count, d, out, load8);
+  for (; d + kLanes <= head_dim; d += kLanes)
+    query_value_columns<1, T>(weights, rows, count, d, out, load8);
+  for (; d < head_dim; ++d)
+    for (int j = 0; j < count; ++j)
+      out[d] = std::fma(weights[j], load1(reinterpret_cast<const T*>(rows[j]) + d), out[d]);
+}
+
+void query_scores_f16(const float* query, const std::byte* const* rows, int count, int head_dim,
+                      float scale, float* scores) {
+  query_scores<std::uint16_t>(query, rows, count, head_dim, scale, scores, load8, element);
+}
+void query_scores_f32(const float* query, const std::byte* const* rows, int count, int head_dim,
+                      float scale, float* scores) {
+  query_scores<float>(query, rows, count, head_dim, scale, scores, load8_f32, element_f32);
+}
+void query_values_f16(const float* weights, const std::byte* const* rows, int count, int head_dim,
+                      float* out) {
+  query_values<std::uint16_t>(weights, rows, count, head_dim, out, load8, element);
+}
+void query_values_f32(const float* weights, const std::byte* const* rows, int count, int head_dim,
+                      float* out) {
+  query_values<float>(weights, rows, count, head_dim, out, load8_f32, element_f32);
 }
 
 void store_f16(const float* from, int count, std::byte* to) {
@@ -493,14 +626,16 @@ void store_f16(const float* from, int count, std::byte* to) {
         _mm_extract_epi16(_mm_cvtps_ph(_mm_set_ss(from[i]), _MM_FROUND_TO_NEAREST_INT), 0));
 }
 
-constexpr Kernels kAvx2{"avx2-fma",
-                        gemm,
-                        attention_scores,
-                        softmax_step,
-                        accumulate_values,
-                        silu_multiply,
-                        KvKernels{load_f32_rows, load_f32_transposed, store_f32_rows},
-                        KvKernels{load_f16, load_f16_transposed, store_f16}};
+constexpr Kernels kAvx2{
+    "avx2-fma",
+    gemm,
+    attention_scores,
+    softmax_step,
+    accumulate_values,
+    silu_multiply,
+    KvKernels{load_f32_rows, load_f32_transposed, store_f32_rows, query_scores_f32,
+              query_values_f32},
+    KvKernels{load_f16, load_f16_transposed, store_f16, query_scores_f16, query_values_f16}};
 
 }  // namespace
 

@@ -81,6 +81,10 @@ void load_f16(const std::byte* from, int count, int head_dim, std::size_t stride
       to[j * head_dim + d] = half_to_float(rows[j * stride + d]);
 }
 
+float identity(float value) {
+  return value;
+}
+
 // KvKernels::load_transposed for elements of type T, each read as f32 by
 // `to_float`.
 template <class T, class ToFloat>
@@ -99,8 +103,32 @@ void load_f16_transposed(const std::byte* from, int count, int head_dim, std::si
 
 void load_f32_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
                          float* to, std::size_t to_stride) {
-  load_transposed<float>(from, count, head_dim, stride, to, to_stride,
-                         [](float value) { return value; });
+  load_transposed<float>(from, count, head_dim, stride, to, to_stride, identity);
+}
+
+// KvKernels::query_scores and query_values for elements of type T, each
+// read as f32 by `to_float`: attention_scores' and accumulate_values'
+// loops with the cache in place of the laid-out keys and values.
+template <class T, float (*to_float)(T)>
+void query_scores(const float* query, const std::byte* const* rows, int count, int head_dim,
+                  float scale, float* scores) {
+  for (int j = 0; j < count; ++j) {
+    const auto* key = reinterpret_cast<const T*>(rows[j]);
+    float dot = 0.0f;
+    for (int d = 0; d < head_dim; ++d)
+      dot += query[d] * to_float(key[d]);
+    scores[j] = dot * scale;
+  }
+}
+
+template <class T, float (*to_float)(T)>
+void query_values(const float* weights, const std::byte* const* rows, int count, int head_dim,
+                  float* out) {
+  for (int j = 0; j < count; ++j) {
+    const auto* value = reinterpret_cast<const T*>(rows[j]);
+    for (int d = 0; d < head_dim; ++d)
+      out[d] += weights[j] * to_float(value[d]);
+  }
 }
 
 void store_f16(const float* from, int count, std::byte* to) {
@@ -109,14 +137,17 @@ void store_f16(const float* from, int count, std::byte* to) {
     halves[i] = float_to_half(from[i]);
 }
 
-constexpr Kernels kPortable{"portable",
-                            gemm,
-                            attention_scores,
-                            softmax_step,
-                            accumulate_values,
-                            silu_multiply,
-                            KvKernels{load_f32_rows, load_f32_transposed, store_f32_rows},
-                            KvKernels{load_f16, load_f16_transposed, store_f16}};
+constexpr Kernels kPortable{
+    "portable",
+    gemm,
+    attention_scores,
+    softmax_step,
+    accumulate_values,
+    silu_multiply,
+    KvKernels{load_f32_rows, load_f32_transposed, store_f32_rows, query_scores<float, identity>,
+              query_values<float, identity>},
+    KvKernels{load_f16, load_f16_transposed, store_f16, query_scores<std::uint16_t, half_to_float>,
+              query_values<std::uint16_t, half_to_float>}};
 
 }  // namespace
 

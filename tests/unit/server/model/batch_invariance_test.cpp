@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "model/model.hpp"
 #include "model_test_support.hpp"
+#include "sbench/server/llama2c.hpp"
 #include "sbench/server/tokenizer.hpp"
 
 namespace sbench::server::testing {
@@ -28,12 +31,47 @@ std::vector<std::vector<float>> decode_alone(Model& model, KvDtype dtype,
   return history;
 }
 
-// Every test holds for both KV element types: f16 rounds each stored key and
-// value once, in the same way whatever the batch.
-class BatchInvariance : public ::testing::TestWithParam<KvDtype> {};
+// Every test holds for both KV element types (f16 rounds each stored key and
+// value once, in the same way whatever the batch), and for grouped queries
+// (the tiny preset: two query heads per KV head) as for one query head per
+// KV head (as in stories110M), whose decode steps score and weigh the cache
+// in place.
+struct Attention {
+  KvDtype dtype;
+  bool grouped;
+};
+
+std::string name(const Attention& attention) {
+  return std::string(kv_dtype_name(attention.dtype)) +
+         (attention.grouped ? "_grouped" : "_ungrouped");
+}
+
+void PrintTo(const Attention& attention, std::ostream* out) {
+  *out << name(attention);
+}
+
+class BatchInvariance : public ::testing::TestWithParam<Attention> {
+ protected:
+  KvDtype dtype() const { return GetParam().dtype; }
+
+  // The tiny preset's shape with the parameter's attention, `threads` wide.
+  Model model(int threads) {
+    if (GetParam().grouped)
+      return Model::from_preset("tiny", kSeed, threads);
+    ModelConfig config = preset_config("tiny");
+    config.n_kv_heads = config.n_heads;
+    const auto file = dir_.path("ungrouped.bin");
+    if (!std::filesystem::exists(file))
+      write_llama2c(file, config, kSeed);
+    return Model::from_llama2c(file, threads);
+  }
+
+ private:
+  TempDir dir_;
+};
 
 TEST_P(BatchInvariance, StaggeredBatchGivesEachSequenceItsSoloLogitsBitForBit) {
-  Model model = Model::from_preset("tiny", kSeed, 2);
+  Model model = this->model(2);
   const std::vector<int> lengths{3, 17, 40, 1, 64};
   std::vector<std::vector<int>> prompts;
   for (std::size_t i = 0; i < lengths.size(); ++i)
@@ -41,7 +79,7 @@ TEST_P(BatchInvariance, StaggeredBatchGivesEachSequenceItsSoloLogitsBitForBit) {
 
   // Sequence i joins at step i, so prefills of some mix with decodes of others
   // (continuous batching) and the batch size changes every step.
-  KvBlockPool pool(model.config(), GetParam(), kTestBlockSize, kTestPoolBlocks);
+  KvBlockPool pool(model.config(), dtype(), kTestBlockSize, kTestPoolBlocks);
   const int count = static_cast<int>(prompts.size());
   std::vector<TestSequence> sequences(count);
   std::vector<std::vector<std::vector<float>>> batched(count);
@@ -69,7 +107,7 @@ TEST_P(BatchInvariance, StaggeredBatchGivesEachSequenceItsSoloLogitsBitForBit) {
   }
 
   for (int i = 0; i < count; ++i) {
-    const auto alone = decode_alone(model, GetParam(), prompts[i]);
+    const auto alone = decode_alone(model, dtype(), prompts[i]);
     ASSERT_EQ(batched[i].size(), alone.size());
     for (std::size_t step = 0; step < alone.size(); ++step)
       EXPECT_EQ(batched[i][step], alone[step]) << "sequence " << i << ", step " << step;
@@ -77,14 +115,14 @@ TEST_P(BatchInvariance, StaggeredBatchGivesEachSequenceItsSoloLogitsBitForBit) {
 }
 
 TEST_P(BatchInvariance, ChunkedPrefillMatchesWholePromptBitForBit) {
-  Model model = Model::from_preset("tiny", kSeed, 2);
+  Model model = this->model(2);
   const std::vector<int> prompt = synthetic_prompt(100, 9);
   const int probe = ByteTokenizer::kByteOffset + 'x';
 
   // Logits after the prompt and after one more token (which reads every
   // cached key and value the chunks wrote).
   const auto run = [&](std::size_t chunk) {
-    KvBlockPool pool(model.config(), GetParam(), kTestBlockSize, kTestPoolBlocks);
+    KvBlockPool pool(model.config(), dtype(), kTestBlockSize, kTestPoolBlocks);
     TestSequence sequence;
     std::vector<float> after_prompt;
     for (std::size_t first = 0; first < prompt.size(); first += chunk) {
@@ -104,27 +142,30 @@ TEST_P(BatchInvariance, ChunkedPrefillMatchesWholePromptBitForBit) {
 
 TEST_P(BatchInvariance, ThreadCountDoesNotChangeLogits) {
   const std::vector<int> prompt = synthetic_prompt(70, 5);
-  Model one_thread = Model::from_preset("tiny", kSeed, 1);
-  Model three_threads = Model::from_preset("tiny", kSeed, 3);
-  EXPECT_EQ(decode_alone(one_thread, GetParam(), prompt),
-            decode_alone(three_threads, GetParam(), prompt));
+  Model one_thread = model(1);
+  Model three_threads = model(3);
+  EXPECT_EQ(decode_alone(one_thread, dtype(), prompt),
+            decode_alone(three_threads, dtype(), prompt));
 }
 
 TEST_P(BatchInvariance, EntriesWithoutLogitsAreSkippedInTheOutput) {
-  Model model = Model::from_preset("tiny", kSeed, 2);
-  KvBlockPool pool(model.config(), GetParam(), kTestBlockSize, kTestPoolBlocks);
+  Model model = this->model(2);
+  KvBlockPool pool(model.config(), dtype(), kTestBlockSize, kTestPoolBlocks);
   const std::vector<int> a = synthetic_prompt(5, 1), b = synthetic_prompt(9, 2);
   TestSequence first, second;
   const std::vector<SequenceStep> batch{append_step(pool, first, a, false),
                                         append_step(pool, second, b, true)};
   std::vector<float> logits;
   model.forward(batch, pool, logits);
-  EXPECT_EQ(logits, decode_alone(model, GetParam(), b).front());
+  EXPECT_EQ(logits, decode_alone(model, dtype(), b).front());
 }
 
-INSTANTIATE_TEST_SUITE_P(BothKvDtypes, BatchInvariance,
-                         ::testing::Values(KvDtype::f16, KvDtype::f32),
-                         [](const auto& info) { return std::string(kv_dtype_name(info.param)); });
+INSTANTIATE_TEST_SUITE_P(BothKvDtypesBothAttentions, BatchInvariance,
+                         ::testing::Values(Attention{KvDtype::f16, true},
+                                           Attention{KvDtype::f32, true},
+                                           Attention{KvDtype::f16, false},
+                                           Attention{KvDtype::f32, false}),
+                         [](const auto& info) { return name(info.param); });
 
 TEST(GreedyDecode, DoesNotCollapseIntoOneRepeatedToken) {
   Model model = Model::from_preset("tiny", kSeed, 2);

@@ -301,6 +301,58 @@ TEST(AttentionKernels, GatheredValuesHaveTheSameBitsInAnyTileAndZeroWeightsChang
   }
 }
 
+// A lone query (a decode step's head) computes from the cache in place: its
+// scores and gathered values must have the bits of the laid-out path, or a
+// token would change with how its prompt was chunked.
+TEST(AttentionKernels, ALoneQueryReadingTheCacheGetsTheBitsOfTheLaidOutPath) {
+  for (const int head_dim : {20, 64, 72}) {  // a scalar tail; whole vectors; a vector past 64
+    const int stride = 3 * head_dim;         // rows of a KV block hold every head
+    for (const Kernels* kernels : usable_kernels()) {
+      for (KvDtype dtype : {KvDtype::f32, KvDtype::f16}) {
+        const KvKernels& cache = kernels->kv(dtype);
+        const std::string where = std::string(kernels->name) + " " + kv_dtype_name(dtype) +
+                                  " head_dim " + std::to_string(head_dim);
+        // Up to 70 keys: groups of 32, of 8, partial groups, in rows lying
+        // in reverse order in memory as a step's blocks may.
+        constexpr int kMaxKeys = 70;
+        const StoredRun run = store_run(cache, dtype, random_floats(kMaxKeys * stride, 13));
+        const std::size_t row_bytes = stride * kv_dtype_bytes(dtype);
+        const std::size_t head_offset = head_dim * kv_dtype_bytes(dtype);  // the second head
+        std::vector<const std::byte*> rows(kMaxKeys);
+        std::vector<std::byte> laid(run.bytes.size());  // the same rows in key order
+        for (int j = 0; j < kMaxKeys; ++j) {
+          const std::byte* row = run.bytes.data() + (kMaxKeys - 1 - j) * row_bytes;
+          rows[j] = row + head_offset;
+          std::copy_n(row, row_bytes, laid.data() + j * row_bytes);
+        }
+        const auto query = random_floats(head_dim, 14);
+        const auto weights = random_floats(kMaxKeys, 15);
+        const auto start = random_floats(head_dim, 16);
+        for (int count = 1; count <= kMaxKeys; ++count) {
+          std::vector<float> transposed(std::size_t(head_dim) * count);
+          cache.load_transposed(laid.data() + head_offset, count, head_dim, stride,
+                                transposed.data(), count);
+          std::vector<float> expected(count), scores(count + 1, -7.0f);
+          kernels->attention_scores(query.data(), 1, transposed.data(), count, count, head_dim,
+                                    0.125f, expected.data(), count);
+          cache.query_scores(query.data(), rows.data(), count, head_dim, 0.125f, scores.data());
+          ASSERT_TRUE(std::equal(expected.begin(), expected.end(), scores.begin()))
+              << where << ", " << count << " keys";
+          ASSERT_EQ(scores[count], -7.0f) << where << ": wrote past the keys";
+
+          std::vector<float> values(std::size_t(count) * head_dim);
+          cache.load(laid.data() + head_offset, count, head_dim, stride, values.data());
+          std::vector<float> gathered = start, in_place = start;
+          kernels->accumulate_values(weights.data(), count, 1, values.data(), count, head_dim,
+                                     gathered.data());
+          cache.query_values(weights.data(), rows.data(), count, head_dim, in_place.data());
+          ASSERT_EQ(gathered, in_place) << where << ", " << count << " values";
+        }
+      }
+    }
+  }
+}
+
 TEST(AttentionKernels, SoftmaxStepsRescaleTheRunningSumWhenTheMaxRises) {
   for (const Kernels* kernels : usable_kernels()) {
     SoftmaxState state{-std::numeric_limits<float>::infinity(), 0.0f};
