@@ -526,10 +526,10 @@ void query_score_groups(const float* query, const std::byte* const* rows, int he
 }
 
 // KvKernels::query_scores for elements of type T: four groups of eight keys
-// at a time, then the one to four groups left (the last one partial) in one
-// pass. The last group's
-// missing keys repeat its first key's row, their scores dropped: every
-// score stays one vector lane's chain, never a scalar chain's latency.
+// at a time, then the keys left (up to 31) as one to four groups in one
+// pass, a partial group's missing keys repeating a real key's row and their
+// scores dropped: every score stays one vector lane's chain, never a scalar
+// chain's latency.
 template <class T, class Load8, class Load1>
 void query_scores(const float* query, const std::byte* const* rows, int count, int head_dim,
                   float scale, float* scores, Load8&& load8, Load1&& load1) {
