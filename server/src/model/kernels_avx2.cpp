@@ -37,11 +37,12 @@ __m256 load8(const std::uint16_t* p) {
 float element(const std::uint16_t* p) {
   return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(*p)));
 }
-// The same for the f32 cache.
-__m256 load8_f32(const float* p) {
+// The same for the f32 cache, so a template over the element type reads
+// either.
+__m256 load8(const float* p) {
   return _mm256_loadu_ps(p);
 }
-float element_f32(const float* p) {
+float element(const float* p) {
   return *p;
 }
 
@@ -447,12 +448,12 @@ void load_f16(const std::byte* from, int count, int head_dim, std::size_t stride
   }
 }
 
-// KvKernels::load_transposed for elements of type T, read eight at a time
-// by load8 and one at a time by load1: eight rows by eight dimensions at a
-// time, transposed in registers.
-template <class T, class Load8, class Load1>
+// KvKernels::load_transposed for elements of type T (read by load8 and
+// element): eight rows by eight dimensions at a time, transposed in
+// registers.
+template <class T>
 void load_transposed(const std::byte* from, int count, int head_dim, std::size_t stride, float* to,
-                     std::size_t to_stride, Load8&& load8, Load1&& load1) {
+                     std::size_t to_stride) {
   const auto* rows = reinterpret_cast<const T*>(from);
   int j = 0;
   for (; j + kLanes <= count; j += kLanes) {
@@ -469,30 +470,20 @@ void load_transposed(const std::byte* from, int count, int head_dim, std::size_t
     }
     for (; d < head_dim; ++d)
       for (int i = 0; i < kLanes; ++i)
-        to[d * to_stride + j + i] = load1(rows + (j + i) * stride + d);
+        to[d * to_stride + j + i] = element(rows + (j + i) * stride + d);
   }
   for (; j < count; ++j)
     for (int d = 0; d < head_dim; ++d)
-      to[d * to_stride + j] = load1(rows + j * stride + d);
-}
-
-void load_f16_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
-                         float* to, std::size_t to_stride) {
-  load_transposed<std::uint16_t>(from, count, head_dim, stride, to, to_stride, load8, element);
-}
-
-void load_f32_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
-                         float* to, std::size_t to_stride) {
-  load_transposed<float>(from, count, head_dim, stride, to, to_stride, load8_f32, element_f32);
+      to[d * to_stride + j] = element(rows + j * stride + d);
 }
 
 // Scores of K groups of eight keys against one query: each group's rows are
 // transposed in registers eight dimensions at a time and folded straight
 // into its chain (score_tile's, lane by lane). K chains side by side hide
 // the multiply-add latency.
-template <int K, class T, class Load8, class Load1>
+template <int K, class T>
 void query_score_groups(const float* query, const std::byte* const* rows, int head_dim, float scale,
-                        float* scores, Load8&& load8, Load1&& load1) {
+                        float* scores) {
   auto row = [&](int key) { return reinterpret_cast<const T*>(rows[key]); };
   __m256 acc[K];
 #pragma GCC unroll 4
@@ -516,7 +507,7 @@ void query_score_groups(const float* query, const std::byte* const* rows, int he
     for (int g = 0; g < K; ++g) {
       alignas(32) float column[kLanes];
       for (int i = 0; i < kLanes; ++i)
-        column[i] = load1(row(g * kLanes + i) + d);
+        column[i] = element(row(g * kLanes + i) + d);
       acc[g] = _mm256_fmadd_ps(_mm256_broadcast_ss(query + d), _mm256_load_ps(column), acc[g]);
     }
   const __m256 factor = _mm256_set1_ps(scale);
@@ -530,13 +521,13 @@ void query_score_groups(const float* query, const std::byte* const* rows, int he
 // pass, a partial group's missing keys repeating a real key's row and their
 // scores dropped: every score stays one vector lane's chain, never a scalar
 // chain's latency.
-template <class T, class Load8, class Load1>
+template <class T>
 void query_scores(const float* query, const std::byte* const* rows, int count, int head_dim,
-                  float scale, float* scores, Load8&& load8, Load1&& load1) {
+                  float scale, float* scores) {
   constexpr int kGroups = 4;
   int j = 0;
   for (; j + kGroups * kLanes <= count; j += kGroups * kLanes)
-    query_score_groups<kGroups, T>(query, rows + j, head_dim, scale, scores + j, load8, load1);
+    query_score_groups<kGroups, T>(query, rows + j, head_dim, scale, scores + j);
   if (j == count)
     return;
   const int left = count - j;
@@ -546,16 +537,16 @@ void query_scores(const float* query, const std::byte* const* rows, int count, i
   alignas(32) float padded_scores[kGroups * kLanes];
   switch ((left + kLanes - 1) / kLanes) {
     case 1:
-      query_score_groups<1, T>(query, padded, head_dim, scale, padded_scores, load8, load1);
+      query_score_groups<1, T>(query, padded, head_dim, scale, padded_scores);
       break;
     case 2:
-      query_score_groups<2, T>(query, padded, head_dim, scale, padded_scores, load8, load1);
+      query_score_groups<2, T>(query, padded, head_dim, scale, padded_scores);
       break;
     case 3:
-      query_score_groups<3, T>(query, padded, head_dim, scale, padded_scores, load8, load1);
+      query_score_groups<3, T>(query, padded, head_dim, scale, padded_scores);
       break;
     default:
-      query_score_groups<4, T>(query, padded, head_dim, scale, padded_scores, load8, load1);
+      query_score_groups<4, T>(query, padded, head_dim, scale, padded_scores);
       break;
   }
   std::copy_n(padded_scores, left, scores + j);
@@ -563,9 +554,9 @@ void query_scores(const float* query, const std::byte* const* rows, int count, i
 
 // C vectors of one query's outputs, from column `d` on, over every value:
 // accumulate_tile<1, C> reading the cache.
-template <int C, class T, class Load8>
+template <int C, class T>
 void query_value_columns(const float* weights, const std::byte* const* rows, int count, int d,
-                         float* out, Load8&& load8) {
+                         float* out) {
   __m256 acc[C];
 #pragma GCC unroll 8
   for (int c = 0; c < C; ++c)
@@ -584,34 +575,17 @@ void query_value_columns(const float* weights, const std::byte* const* rows, int
 
 // KvKernels::query_values for elements of type T, in accumulate_rows<1, 8>'s
 // pieces.
-template <class T, class Load8, class Load1>
+template <class T>
 void query_values(const float* weights, const std::byte* const* rows, int count, int head_dim,
-                  float* out, Load8&& load8, Load1&& load1) {
+                  float* out) {
   int d = 0;
   for (; d + 8 * kLanes <= head_dim; d += 8 * kLanes)
-    query_value_columns<8, T>(weights, rows, count, d, out, load8);
+    query_value_columns<8, T>(weights, rows, count, d, out);
   for (; d + kLanes <= head_dim; d += kLanes)
-    query_value_columns<1, T>(weights, rows, count, d, out, load8);
+    query_value_columns<1, T>(weights, rows, count, d, out);
   for (; d < head_dim; ++d)
     for (int j = 0; j < count; ++j)
-      out[d] = std::fma(weights[j], load1(reinterpret_cast<const T*>(rows[j]) + d), out[d]);
-}
-
-void query_scores_f16(const float* query, const std::byte* const* rows, int count, int head_dim,
-                      float scale, float* scores) {
-  query_scores<std::uint16_t>(query, rows, count, head_dim, scale, scores, load8, element);
-}
-void query_scores_f32(const float* query, const std::byte* const* rows, int count, int head_dim,
-                      float scale, float* scores) {
-  query_scores<float>(query, rows, count, head_dim, scale, scores, load8_f32, element_f32);
-}
-void query_values_f16(const float* weights, const std::byte* const* rows, int count, int head_dim,
-                      float* out) {
-  query_values<std::uint16_t>(weights, rows, count, head_dim, out, load8, element);
-}
-void query_values_f32(const float* weights, const std::byte* const* rows, int count, int head_dim,
-                      float* out) {
-  query_values<float>(weights, rows, count, head_dim, out, load8_f32, element_f32);
+      out[d] = std::fma(weights[j], element(reinterpret_cast<const T*>(rows[j]) + d), out[d]);
 }
 
 void store_f16(const float* from, int count, std::byte* to) {
@@ -626,16 +600,16 @@ void store_f16(const float* from, int count, std::byte* to) {
         _mm_extract_epi16(_mm_cvtps_ph(_mm_set_ss(from[i]), _MM_FROUND_TO_NEAREST_INT), 0));
 }
 
-constexpr Kernels kAvx2{
-    "avx2-fma",
-    gemm,
-    attention_scores,
-    softmax_step,
-    accumulate_values,
-    silu_multiply,
-    KvKernels{load_f32_rows, load_f32_transposed, store_f32_rows, query_scores_f32,
-              query_values_f32},
-    KvKernels{load_f16, load_f16_transposed, store_f16, query_scores_f16, query_values_f16}};
+constexpr Kernels kAvx2{"avx2-fma",
+                        gemm,
+                        attention_scores,
+                        softmax_step,
+                        accumulate_values,
+                        silu_multiply,
+                        KvKernels{load_f32_rows, load_transposed<float>, store_f32_rows,
+                                  query_scores<float>, query_values<float>},
+                        KvKernels{load_f16, load_transposed<std::uint16_t>, store_f16,
+                                  query_scores<std::uint16_t>, query_values<std::uint16_t>}};
 
 }  // namespace
 

@@ -85,30 +85,19 @@ float identity(float value) {
   return value;
 }
 
-// KvKernels::load_transposed for elements of type T, each read as f32 by
-// `to_float`.
-template <class T, class ToFloat>
+// KvKernels::load_transposed, query_scores and query_values for elements of
+// type T, each read as f32 by `to_float`; the last two are
+// attention_scores' and accumulate_values' loops with the cache in place of
+// the laid-out keys and values.
+template <class T, float (*to_float)(T)>
 void load_transposed(const std::byte* from, int count, int head_dim, std::size_t stride, float* to,
-                     std::size_t to_stride, ToFloat to_float) {
+                     std::size_t to_stride) {
   const auto* rows = reinterpret_cast<const T*>(from);
   for (int j = 0; j < count; ++j)
     for (int d = 0; d < head_dim; ++d)
       to[d * to_stride + j] = to_float(rows[j * stride + d]);
 }
 
-void load_f16_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
-                         float* to, std::size_t to_stride) {
-  load_transposed<std::uint16_t>(from, count, head_dim, stride, to, to_stride, half_to_float);
-}
-
-void load_f32_transposed(const std::byte* from, int count, int head_dim, std::size_t stride,
-                         float* to, std::size_t to_stride) {
-  load_transposed<float>(from, count, head_dim, stride, to, to_stride, identity);
-}
-
-// KvKernels::query_scores and query_values for elements of type T, each
-// read as f32 by `to_float`: attention_scores' and accumulate_values'
-// loops with the cache in place of the laid-out keys and values.
 template <class T, float (*to_float)(T)>
 void query_scores(const float* query, const std::byte* const* rows, int count, int head_dim,
                   float scale, float* scores) {
@@ -144,9 +133,10 @@ constexpr Kernels kPortable{
     softmax_step,
     accumulate_values,
     silu_multiply,
-    KvKernels{load_f32_rows, load_f32_transposed, store_f32_rows, query_scores<float, identity>,
-              query_values<float, identity>},
-    KvKernels{load_f16, load_f16_transposed, store_f16, query_scores<std::uint16_t, half_to_float>,
+    KvKernels{load_f32_rows, load_transposed<float, identity>, store_f32_rows,
+              query_scores<float, identity>, query_values<float, identity>},
+    KvKernels{load_f16, load_transposed<std::uint16_t, half_to_float>, store_f16,
+              query_scores<std::uint16_t, half_to_float>,
               query_values<std::uint16_t, half_to_float>}};
 
 }  // namespace
