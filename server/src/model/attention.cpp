@@ -9,11 +9,17 @@ namespace sbench::server::model {
 
 namespace {
 
-// Queries per tile: each step's read, conversion and transposition of the
-// keys is spread over this many (with transposed keys, 48 took attention's
-// share of a 2K prefill's profile from 0.36 to 0.34 of the GEMM's, against
-// 24).
+// Queries per tile: those scored, softmaxed and weighted against a step
+// before the next tile reads the same step from L1. Since a step is laid out
+// once per pass, 24 and 48 measured the same in a 2K prefill.
 constexpr int kQueriesPerTile = 48;
+// Tiles whose queries take the steps together, each step's keys and values
+// read, converted and transposed once for all of them: a 256-token prefill
+// chunk of stories110M is one pass, of `small` (three queries a KV head)
+// two. Laid out once per tile instead, the layout took 3.4% of a 2K
+// prefill's samples (1.2% now) and the prefill ~3% longer; 16 tiles a pass
+// measured no better for `small`.
+constexpr int kTilesPerPass = 8;
 // Keys per softmax step (rounded to whole KV blocks): enough that a query's
 // per-step work (its max, rescale and exps) is small beside the products,
 // few enough that a step's keys or values and the tile's queries share L1.
@@ -22,6 +28,28 @@ constexpr int kKeysPerStep = 64;
 // kKeysPerStep in whole KV blocks (at least one).
 int keys_per_step(int block_size) {
   return std::max(1, kKeysPerStep / block_size) * block_size;
+}
+
+// The per-query loops over a head's dimensions, in fixed-width blocks: their
+// constant-length inner loops vectorize at -O2 as well as -O3.
+constexpr int kLanes = 16;
+
+void scale_in_place(float* v, int count, float factor) {
+  int i = 0;
+  for (; i + kLanes <= count; i += kLanes)
+    for (int lane = 0; lane < kLanes; ++lane)
+      v[i + lane] *= factor;
+  for (; i < count; ++i)
+    v[i] *= factor;
+}
+
+void scale_into(const float* __restrict from, int count, float factor, float* __restrict to) {
+  int i = 0;
+  for (; i + kLanes <= count; i += kLanes)
+    for (int lane = 0; lane < kLanes; ++lane)
+      to[i + lane] = from[i + lane] * factor;
+  for (; i < count; ++i)
+    to[i] = from[i] * factor;
 }
 
 // Asks for `rows` rows of `row_bytes` each, `stride_bytes` apart: blocks lie
@@ -82,19 +110,21 @@ PagedAttention::PagedAttention(const ModelConfig& config, const Kernels& kernels
       kernels_(kernels),
       pool_(pool),
       tile_tokens_(std::max(1, kQueriesPerTile * config.n_kv_heads / config.n_heads)),
+      pass_tokens_(tile_tokens_ * kTilesPerPass),
       scratch_(pool.size()) {}
 
 void PagedAttention::run(std::span<const SequenceStep> batch, std::span<const int> first_row,
                          const KvBlockPool& kv, int layer, const float* qkv, float* out) {
   const int step_keys = keys_per_step(kv.block_size());
-  const std::size_t queries =
-      static_cast<std::size_t>(tile_tokens_) * (config_.n_heads / config_.n_kv_heads);
+  const int group = config_.n_heads / config_.n_kv_heads;
+  const std::size_t queries = static_cast<std::size_t>(pass_tokens_) * group;
+  const std::size_t tile_queries = static_cast<std::size_t>(tile_tokens_) * group;
   const std::size_t step_floats = static_cast<std::size_t>(step_keys) * config_.head_dim();
   for (auto& scratch : scratch_) {
     scratch.keys.resize(step_floats);
     scratch.values.resize(step_floats);
     scratch.queries.resize(queries * config_.head_dim());
-    scratch.scores.resize(queries * step_keys);
+    scratch.scores.resize(tile_queries * step_keys);
     scratch.gathered.resize(queries * config_.head_dim());
     scratch.softmax.resize(queries);
     scratch.key_rows.resize(step_keys);
@@ -155,23 +185,24 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
   const std::size_t row_bytes = static_cast<std::size_t>(head_dim) * kv.element_bytes();
   const std::size_t stride_bytes = static_cast<std::size_t>(kv_dim) * kv.element_bytes();
   const int new_tokens = static_cast<int>(step.tokens.size());
+  const int tile_queries = tile_tokens_ * group;
 
-  for (int tile = 0; tile < new_tokens; tile += tile_tokens_) {
-    const int tokens = std::min(tile_tokens_, new_tokens - tile);
-    // Query q of the tile: token tile + q / group, head kv_head * group + q % group.
+  for (int pass = 0; pass < new_tokens; pass += pass_tokens_) {
+    const int tokens = std::min(pass_tokens_, new_tokens - pass);
+    // Query q of the pass: token pass + q / group, head kv_head * group + q % group.
     const int queries = tokens * group;
     auto visible = [&](int q) {  // causal: the token itself and those before it
-      return static_cast<int>(step.start_pos) + tile + q / group + 1;
+      return static_cast<int>(step.start_pos) + pass + q / group + 1;
     };
     auto source = [&](int q) {
-      return static_cast<std::size_t>(row + tile + q / group) * qkv_stride +
+      return static_cast<std::size_t>(row + pass + q / group) * qkv_stride +
              (kv_head * group + q % group) * head_dim;
     };
     auto result = [&](int q) {
-      return out + static_cast<std::size_t>(row + tile + q / group) * config_.dim +
+      return out + static_cast<std::size_t>(row + pass + q / group) * config_.dim +
              (kv_head * group + q % group) * head_dim;
     };
-    const int tile_visible = visible(queries - 1);
+    const int pass_visible = visible(queries - 1);
 
     // The softmax runs along the steps (as FlashAttention's does): each query
     // keeps the largest score so far, the sum of exp(score - largest) and the
@@ -181,70 +212,77 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
       scratch.softmax[q] = {-std::numeric_limits<float>::infinity(), 0.0f};
     }
     std::fill_n(scratch.gathered.data(), queries * head_dim, 0.0f);
-    for (int first = 0; first < tile_visible; first += step_keys) {
-      const int keys = std::min(step_keys, tile_visible - first);
+    for (int first = 0; first < pass_visible; first += step_keys) {
+      const int step_count = std::min(step_keys, pass_visible - first);
       // The next step's head slices, asked for while this one is computed on.
-      if (first + step_keys < tile_visible)
+      if (first + step_keys < pass_visible)
         for_each_block(
             blocks, block_size, first + step_keys,
-            std::min(step_keys, tile_visible - first - step_keys),
+            std::min(step_keys, pass_visible - first - step_keys),
             [&](BlockId block, int rows, int) {
               prefetch_rows(kv.keys(block, layer) + head_offset, rows, row_bytes, stride_bytes);
               prefetch_rows(kv.values(block, layer) + head_offset, rows, row_bytes, stride_bytes);
             });
       // A lone query (a decode step's head) scores and weighs the cache in
-      // place; a tile's queries share the step's keys and values laid out
-      // once.
-      if (queries == 1) {
-        for_each_block(blocks, block_size, first, keys, [&](BlockId block, int rows, int position) {
-          const std::byte* keys_at = kv.keys(block, layer) + head_offset;
-          const std::byte* values_at = kv.values(block, layer) + head_offset;
-          for (int r = 0; r < rows; ++r) {
-            scratch.key_rows[position - first + r] = keys_at + r * stride_bytes;
-            scratch.value_rows[position - first + r] = values_at + r * stride_bytes;
-          }
-        });
-        cache.query_scores(scratch.queries.data(), scratch.key_rows.data(), keys, head_dim, scale,
-                           scratch.scores.data());
-      } else {
-        for_each_block(blocks, block_size, first, keys, [&](BlockId block, int rows, int position) {
-          // The block's first key among the step's: a column of the keys, a
-          // row of the values.
-          const int key = position - first;
-          cache.load_transposed(kv.keys(block, layer) + head_offset, rows, head_dim, kv_dim,
-                                scratch.keys.data() + key, step_keys);
-          cache.load(kv.values(block, layer) + head_offset, rows, head_dim, kv_dim,
-                     scratch.values.data() + static_cast<std::size_t>(key) * head_dim);
-        });
-        kernels_.attention_scores(scratch.queries.data(), queries, scratch.keys.data(), keys,
-                                  step_keys, head_dim, scale, scratch.scores.data(), step_keys);
-      }
-      for (int q = 0; q < queries; ++q) {
-        // Keys past the query's own position weigh exactly 0 (they change
-        // nothing in the sums), so the tile's queries share one product.
-        const int count = std::clamp(visible(q) - first, 0, keys);
-        const float rescale = kernels_.softmax_step(scratch.scores.data() + q * step_keys, count,
-                                                    keys, scratch.softmax[q]);
-        if (rescale != 1.0f) {
-          float* gathered = scratch.gathered.data() + q * head_dim;
-          for (int d = 0; d < head_dim; ++d)
-            gathered[d] *= rescale;
-        }
-      }
+      // place; otherwise the step's keys and values are laid out once for
+      // every tile of the pass.
       if (queries == 1)
-        cache.query_values(scratch.scores.data(), scratch.value_rows.data(), keys, head_dim,
-                           scratch.gathered.data());
+        for_each_block(blocks, block_size, first, step_count,
+                       [&](BlockId block, int rows, int position) {
+                         const std::byte* keys_at = kv.keys(block, layer) + head_offset;
+                         const std::byte* values_at = kv.values(block, layer) + head_offset;
+                         for (int r = 0; r < rows; ++r) {
+                           scratch.key_rows[position - first + r] = keys_at + r * stride_bytes;
+                           scratch.value_rows[position - first + r] = values_at + r * stride_bytes;
+                         }
+                       });
       else
-        kernels_.accumulate_values(scratch.scores.data(), step_keys, queries, scratch.values.data(),
-                                   keys, head_dim, scratch.gathered.data());
+        for_each_block(
+            blocks, block_size, first, step_count, [&](BlockId block, int rows, int position) {
+              // The block's first key among the step's: a column of
+              // the keys, a row of the values.
+              const int key = position - first;
+              cache.load_transposed(kv.keys(block, layer) + head_offset, rows, head_dim, kv_dim,
+                                    scratch.keys.data() + key, step_keys);
+              cache.load(kv.values(block, layer) + head_offset, rows, head_dim, kv_dim,
+                         scratch.values.data() + static_cast<std::size_t>(key) * head_dim);
+            });
+      for (int tile = 0; tile < queries; tile += tile_queries) {
+        const int count = std::min(tile_queries, queries - tile);
+        // The step's keys this tile's queries can see: a step past all of
+        // them is skipped, and the tile computes the same whatever else the
+        // pass holds.
+        const int keys = std::min(step_count, visible(tile + count - 1) - first);
+        if (keys <= 0)
+          continue;
+        float* queries_at = scratch.queries.data() + static_cast<std::size_t>(tile) * head_dim;
+        float* gathered_at = scratch.gathered.data() + static_cast<std::size_t>(tile) * head_dim;
+        if (queries == 1)
+          cache.query_scores(queries_at, scratch.key_rows.data(), keys, head_dim, scale,
+                             scratch.scores.data());
+        else
+          kernels_.attention_scores(queries_at, count, scratch.keys.data(), keys, step_keys,
+                                    head_dim, scale, scratch.scores.data(), step_keys);
+        for (int q = 0; q < count; ++q) {
+          // Keys past the query's own position weigh exactly 0 (they change
+          // nothing in the sums), so the tile's queries share one product.
+          const int visible_keys = std::clamp(visible(tile + q) - first, 0, keys);
+          const float rescale = kernels_.softmax_step(
+              scratch.scores.data() + q * step_keys, visible_keys, keys, scratch.softmax[tile + q]);
+          if (rescale != 1.0f)
+            scale_in_place(gathered_at + q * head_dim, head_dim, rescale);
+        }
+        if (queries == 1)
+          cache.query_values(scratch.scores.data(), scratch.value_rows.data(), keys, head_dim,
+                             gathered_at);
+        else
+          kernels_.accumulate_values(scratch.scores.data(), step_keys, count, scratch.values.data(),
+                                     keys, head_dim, gathered_at);
+      }
     }
-    for (int q = 0; q < queries; ++q) {
-      const float inverse = 1.0f / scratch.softmax[q].sum;
-      const float* gathered = scratch.gathered.data() + q * head_dim;
-      float* weighted = result(q);
-      for (int d = 0; d < head_dim; ++d)
-        weighted[d] = gathered[d] * inverse;
-    }
+    for (int q = 0; q < queries; ++q)
+      scale_into(scratch.gathered.data() + q * head_dim, head_dim, 1.0f / scratch.softmax[q].sum,
+                 result(q));
   }
 }
 

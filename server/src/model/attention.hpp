@@ -20,14 +20,15 @@ namespace sbench::server::model {
 // the batch nor on how its prompt was chunked.
 //
 // The queries of a few consecutive tokens and of every head sharing a KV head
-// form a tile; the keys are taken a step of a few KV blocks at a time. Each
-// step's keys and values are read (converted to f32, the keys transposed)
-// once per tile and then used by all of the tile's queries as small matrix
-// products, in a single pass with a running softmax. A tile of one query (a
-// decode step of a model with a KV head per query head) reads the cache in
-// place instead, with the same bits. Steps start at fixed positions (a
-// multiple of the step from position 0), so every query sees the same steps
-// whatever tile it is in.
+// form a tile; the keys are taken a step of a few KV blocks at a time, with a
+// running softmax. A pass of several tiles (a prefill chunk's tokens) takes
+// the steps together: each step's keys and values are read (converted to
+// f32, the keys transposed) once, then every tile that can see them uses them
+// as small matrix products. A tile of one query (a decode step of a model
+// with a KV head per query head) reads the cache in place instead, with the
+// same bits. Steps start at fixed positions (a multiple of the step from
+// position 0), so every query sees the same steps whatever tile or pass it
+// is in.
 //
 // Work is shared out a (sequence, KV head) at a time, except in a decode
 // batch of at least two sequences per thread: there a task is a sequence (or
@@ -43,9 +44,9 @@ class PagedAttention {
 
  private:
   // What one worker computes in, all contiguous f32 rows: a step's keys
-  // (transposed: a row per dimension) and values, the tile's queries, their
-  // scores of the step, the values they gathered so far and their running
-  // softmax.
+  // (transposed: a row per dimension) and values, the pass's queries, the
+  // values they gathered so far and their running softmax, and one tile's
+  // scores of the step.
   struct Scratch {
     std::vector<float> keys;
     std::vector<float> values;
@@ -64,7 +65,8 @@ class PagedAttention {
   const ModelConfig& config_;
   const Kernels& kernels_;
   ThreadPool& pool_;
-  int tile_tokens_;               // consecutive tokens whose queries share a KV read
+  int tile_tokens_;               // consecutive tokens whose queries share a register tile
+  int pass_tokens_;               // consecutive tokens whose tiles share a KV read
   std::vector<Scratch> scratch_;  // per worker
 };
 

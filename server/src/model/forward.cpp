@@ -10,13 +10,30 @@
 namespace sbench::server::model {
 namespace {
 
-void rms_norm(const float* x, const float* gain, int dim, float eps, float* out) {
-  float sum_squares = 0.0f;
-  for (int i = 0; i < dim; ++i)
-    sum_squares += x[i] * x[i];
-  const float scale = 1.0f / std::sqrt(sum_squares / static_cast<float>(dim) + eps);
-  for (int i = 0; i < dim; ++i)
-    out[i] = gain[i] * (scale * x[i]);
+// Sums of squares in kLanes interleaved partial sums, added up in one fixed
+// tree: the sum does not wait on one add after another (768 of them in a
+// row before), and fixed-width blocks vectorize at -O2 as well as -O3.
+constexpr int kLanes = 16;
+
+void rms_norm(const float* __restrict x, const float* __restrict gain, int dim, float eps,
+              float* __restrict out) {
+  float partial[kLanes] = {};
+  int i = 0;
+  for (; i + kLanes <= dim; i += kLanes)
+    for (int lane = 0; lane < kLanes; ++lane)
+      partial[lane] += x[i + lane] * x[i + lane];
+  for (; i < dim; ++i)
+    partial[i % kLanes] += x[i] * x[i];
+  for (int width = kLanes / 2; width > 0; width /= 2)
+    for (int lane = 0; lane < width; ++lane)
+      partial[lane] += partial[lane + width];
+  const float scale = 1.0f / std::sqrt(partial[0] / static_cast<float>(dim) + eps);
+  int j = 0;
+  for (; j + kLanes <= dim; j += kLanes)
+    for (int lane = 0; lane < kLanes; ++lane)
+      out[j + lane] = gain[j + lane] * (scale * x[j + lane]);
+  for (; j < dim; ++j)
+    out[j] = gain[j] * (scale * x[j]);
 }
 
 // llama2.c's pairing: consecutive elements (2i, 2i+1) of each head rotate by
@@ -33,8 +50,12 @@ void rotate_heads(float* x, int heads, int head_dim, const float* cos, const flo
   }
 }
 
-void add_into(float* to, const float* from, std::size_t count) {
-  for (std::size_t i = 0; i < count; ++i)
+void add_into(float* __restrict to, const float* __restrict from, int count) {
+  int i = 0;
+  for (; i + kLanes <= count; i += kLanes)
+    for (int lane = 0; lane < kLanes; ++lane)
+      to[i + lane] += from[i + lane];
+  for (; i < count; ++i)
     to[i] += from[i];
 }
 
