@@ -201,7 +201,8 @@ double prefill_flops(const ModelConfig& c, int tokens) {
 // before and after every run and the best reading so far kept: interference
 // can only slow the probe, and a single probe at start-up sometimes read as
 // little as half the peak on this project's machine, which made a prefill
-// look faster than the FMA units can go (fractions up to 1.4).
+// look faster than the FMA units can go (fractions up to 1.4). A later case
+// of the process divides by a peak probed more often than an earlier one.
 void BM_Prefill(benchmark::State& state) {
   static double peak_flops = 0;
   const auto probe_peak = [] {

@@ -5,6 +5,8 @@
 #include <limits>
 #include <numeric>
 
+#include "model/element_wise.hpp"
+
 namespace sbench::server::model {
 
 namespace {
@@ -16,9 +18,8 @@ constexpr int kQueriesPerTile = 48;
 // Tiles whose queries take the steps together, each step's keys and values
 // read, converted and transposed once for all of them: a 256-token prefill
 // chunk of stories110M is one pass, of `small` (three queries a KV head)
-// two. Laid out once per tile instead, the layout took 3.4% of a 2K
-// prefill's samples (1.2% now) and the prefill ~3% longer; 16 tiles a pass
-// measured no better for `small`.
+// two. Laying a step out once per tile instead cost ~3% of a 2K prefill
+// (docs/PERFORMANCE.md); 16 tiles a pass measured no better for `small`.
 constexpr int kTilesPerPass = 8;
 // Keys per softmax step (rounded to whole KV blocks): enough that a query's
 // per-step work (its max, rescale and exps) is small beside the products,
@@ -28,28 +29,6 @@ constexpr int kKeysPerStep = 64;
 // kKeysPerStep in whole KV blocks (at least one).
 int keys_per_step(int block_size) {
   return std::max(1, kKeysPerStep / block_size) * block_size;
-}
-
-// The per-query loops over a head's dimensions, in fixed-width blocks: their
-// constant-length inner loops vectorize at -O2 as well as -O3.
-constexpr int kLanes = 16;
-
-void scale_in_place(float* v, int count, float factor) {
-  int i = 0;
-  for (; i + kLanes <= count; i += kLanes)
-    for (int lane = 0; lane < kLanes; ++lane)
-      v[i + lane] *= factor;
-  for (; i < count; ++i)
-    v[i] *= factor;
-}
-
-void scale_into(const float* __restrict from, int count, float factor, float* __restrict to) {
-  int i = 0;
-  for (; i + kLanes <= count; i += kLanes)
-    for (int lane = 0; lane < kLanes; ++lane)
-      to[i + lane] = from[i + lane] * factor;
-  for (; i < count; ++i)
-    to[i] = from[i] * factor;
 }
 
 // Asks for `rows` rows of `row_bytes` each, `stride_bytes` apart: blocks lie
@@ -203,6 +182,10 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
              (kv_head * group + q % group) * head_dim;
     };
     const int pass_visible = visible(queries - 1);
+    // A lone query (a decode step's head) scores and weighs the cache in
+    // place; otherwise each step's keys and values are laid out once for
+    // every tile of the pass.
+    const bool in_place = queries == 1;
 
     // The softmax runs along the steps (as FlashAttention's does): each query
     // keeps the largest score so far, the sum of exp(score - largest) and the
@@ -223,10 +206,7 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
               prefetch_rows(kv.keys(block, layer) + head_offset, rows, row_bytes, stride_bytes);
               prefetch_rows(kv.values(block, layer) + head_offset, rows, row_bytes, stride_bytes);
             });
-      // A lone query (a decode step's head) scores and weighs the cache in
-      // place; otherwise the step's keys and values are laid out once for
-      // every tile of the pass.
-      if (queries == 1)
+      if (in_place)
         for_each_block(blocks, block_size, first, step_count,
                        [&](BlockId block, int rows, int position) {
                          const std::byte* keys_at = kv.keys(block, layer) + head_offset;
@@ -257,7 +237,7 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
           continue;
         float* queries_at = scratch.queries.data() + static_cast<std::size_t>(tile) * head_dim;
         float* gathered_at = scratch.gathered.data() + static_cast<std::size_t>(tile) * head_dim;
-        if (queries == 1)
+        if (in_place)
           cache.query_scores(queries_at, scratch.key_rows.data(), keys, head_dim, scale,
                              scratch.scores.data());
         else
@@ -272,7 +252,7 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
           if (rescale != 1.0f)
             scale_in_place(gathered_at + q * head_dim, head_dim, rescale);
         }
-        if (queries == 1)
+        if (in_place)
           cache.query_values(scratch.scores.data(), scratch.value_rows.data(), keys, head_dim,
                              gathered_at);
         else

@@ -21,10 +21,10 @@ namespace sbench::server::model {
 //
 // The queries of a few consecutive tokens and of every head sharing a KV head
 // form a tile; the keys are taken a step of a few KV blocks at a time, with a
-// running softmax. A pass of several tiles (a prefill chunk's tokens) takes
+// running softmax. A pass of up to a few tiles of consecutive tokens takes
 // the steps together: each step's keys and values are read (converted to
 // f32, the keys transposed) once, then every tile that can see them uses them
-// as small matrix products. A tile of one query (a decode step of a model
+// as small matrix products. A pass of one query (a decode step of a model
 // with a KV head per query head) reads the cache in place instead, with the
 // same bits. Steps start at fixed positions (a multiple of the step from
 // position 0), so every query sees the same steps whatever tile or pass it
@@ -65,7 +65,7 @@ class PagedAttention {
   const ModelConfig& config_;
   const Kernels& kernels_;
   ThreadPool& pool_;
-  int tile_tokens_;               // consecutive tokens whose queries share a register tile
+  int tile_tokens_;               // consecutive tokens whose queries take a step together
   int pass_tokens_;               // consecutive tokens whose tiles share a KV read
   std::vector<Scratch> scratch_;  // per worker
 };

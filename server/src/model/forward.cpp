@@ -5,35 +5,34 @@
 #include <stdexcept>
 #include <string>
 
+#include "model/element_wise.hpp"
 #include "model/matmul.hpp"
 
 namespace sbench::server::model {
 namespace {
 
-// Sums of squares in kLanes interleaved partial sums, added up in one fixed
-// tree: the sum does not wait on one add after another (768 of them in a
-// row before), and fixed-width blocks vectorize at -O2 as well as -O3.
-constexpr int kLanes = 16;
-
+// The sum of squares in kElementBlock interleaved partial sums, added up in
+// one fixed tree: the sum does not wait on one add after another (768 in a
+// row before).
 void rms_norm(const float* __restrict x, const float* __restrict gain, int dim, float eps,
               float* __restrict out) {
-  float partial[kLanes] = {};
+  float partial[kElementBlock] = {};
   int i = 0;
-  for (; i + kLanes <= dim; i += kLanes)
-    for (int lane = 0; lane < kLanes; ++lane)
-      partial[lane] += x[i + lane] * x[i + lane];
-  for (; i < dim; ++i)
-    partial[i % kLanes] += x[i] * x[i];
-  for (int width = kLanes / 2; width > 0; width /= 2)
-    for (int lane = 0; lane < width; ++lane)
-      partial[lane] += partial[lane + width];
+  for (; i + kElementBlock <= dim; i += kElementBlock)
+    for (int j = 0; j < kElementBlock; ++j)
+      partial[j] += x[i + j] * x[i + j];
+  for (int j = 0; i + j < dim; ++j)
+    partial[j] += x[i + j] * x[i + j];
+  for (int width = kElementBlock / 2; width > 0; width /= 2)
+    for (int j = 0; j < width; ++j)
+      partial[j] += partial[j + width];
   const float scale = 1.0f / std::sqrt(partial[0] / static_cast<float>(dim) + eps);
-  int j = 0;
-  for (; j + kLanes <= dim; j += kLanes)
-    for (int lane = 0; lane < kLanes; ++lane)
-      out[j + lane] = gain[j + lane] * (scale * x[j + lane]);
-  for (; j < dim; ++j)
-    out[j] = gain[j] * (scale * x[j]);
+  int k = 0;
+  for (; k + kElementBlock <= dim; k += kElementBlock)
+    for (int j = 0; j < kElementBlock; ++j)
+      out[k + j] = gain[k + j] * (scale * x[k + j]);
+  for (; k < dim; ++k)
+    out[k] = gain[k] * (scale * x[k]);
 }
 
 // llama2.c's pairing: consecutive elements (2i, 2i+1) of each head rotate by
@@ -48,15 +47,6 @@ void rotate_heads(float* x, int heads, int head_dim, const float* cos, const flo
       v[2 * i + 1] = a * sin[i] + b * cos[i];
     }
   }
-}
-
-void add_into(float* __restrict to, const float* __restrict from, int count) {
-  int i = 0;
-  for (; i + kLanes <= count; i += kLanes)
-    for (int lane = 0; lane < kLanes; ++lane)
-      to[i + lane] += from[i + lane];
-  for (; i < count; ++i)
-    to[i] += from[i];
 }
 
 std::string entry_error(std::size_t entry, const std::string& what) {
