@@ -89,14 +89,13 @@ PagedAttention::PagedAttention(const ModelConfig& config, const Kernels& kernels
       kernels_(kernels),
       pool_(pool),
       tile_tokens_(std::max(1, kQueriesPerTile * config.n_kv_heads / config.n_heads)),
-      pass_tokens_(tile_tokens_ * kTilesPerPass),
       scratch_(pool.size()) {}
 
 void PagedAttention::run(std::span<const SequenceStep> batch, std::span<const int> first_row,
                          const KvBlockPool& kv, int layer, const float* qkv, float* out) {
   const int step_keys = keys_per_step(kv.block_size());
   const int group = config_.n_heads / config_.n_kv_heads;
-  const std::size_t queries = static_cast<std::size_t>(pass_tokens_) * group;
+  const std::size_t queries = static_cast<std::size_t>(tile_tokens_) * kTilesPerPass * group;
   const std::size_t tile_queries = static_cast<std::size_t>(tile_tokens_) * group;
   const std::size_t step_floats = static_cast<std::size_t>(step_keys) * config_.head_dim();
   for (auto& scratch : scratch_) {
@@ -165,9 +164,10 @@ void PagedAttention::attend(const SequenceStep& step, int row, int kv_head, cons
   const std::size_t stride_bytes = static_cast<std::size_t>(kv_dim) * kv.element_bytes();
   const int new_tokens = static_cast<int>(step.tokens.size());
   const int tile_queries = tile_tokens_ * group;
+  const int pass_tokens = tile_tokens_ * kTilesPerPass;
 
-  for (int pass = 0; pass < new_tokens; pass += pass_tokens_) {
-    const int tokens = std::min(pass_tokens_, new_tokens - pass);
+  for (int pass = 0; pass < new_tokens; pass += pass_tokens) {
+    const int tokens = std::min(pass_tokens, new_tokens - pass);
     // Query q of the pass: token pass + q / group, head kv_head * group + q % group.
     const int queries = tokens * group;
     auto visible = [&](int q) {  // causal: the token itself and those before it

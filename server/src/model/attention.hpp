@@ -66,7 +66,6 @@ class PagedAttention {
   const Kernels& kernels_;
   ThreadPool& pool_;
   int tile_tokens_;               // consecutive tokens whose queries take a step together
-  int pass_tokens_;               // consecutive tokens whose tiles share a KV read
   std::vector<Scratch> scratch_;  // per worker
 };
 
