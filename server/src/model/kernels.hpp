@@ -19,6 +19,16 @@ inline constexpr int kPanelWidth = 16;
 // range, and a kernel may pick its tiles by the same threshold.
 inline constexpr int kRowsForKBlocking = 16;
 
+// From this many rows on, a decode tile streaming its weights from memory
+// also asks for the next tile's, a line of each of its panels per k, into
+// L2 (prefetcht2): a whole tile ahead. Lines asked for only a few dozen k
+// ahead arrive too late once a k takes 10 or 16 FMAs; without this, 8 rows
+// streamed their weights at ~2/3 of the rate 1 row reached in the same
+// minutes, the FMA units idle while they waited. With 1 or 3 rows it
+// measured neither faster nor slower, so those tiles skip it
+// (docs/PERFORMANCE.md).
+inline constexpr int kRowsPrefetchingNextTile = 5;
+
 // Y[rows][columns] (+)= X[rows][k_begin..k_end) * W^T for a run of panels.
 // Each output is one multiply-add chain over k in ascending order, started at
 // 0 when k_begin == 0 and continued from Y otherwise. Whatever the block

@@ -54,9 +54,11 @@ float horizontal_sum(__m256 v) {
   return _mm_cvtss_f32(_mm_add_ss(pair, _mm_movehdup_ps(pair)));
 }
 
-// R rows x P panels of outputs held in 2*R*P registers for the whole k range.
+// R rows x P panels of outputs held in 2*R*P registers for the whole k range;
+// from kRowsPrefetchingNextTile rows on, line k of each of the
+// `next_panels` panels after them is asked for with line k of its own.
 template <int R, int P>
-void gemm_tile(const GemmBlock& b, int row, int panel) {
+void gemm_tile(const GemmBlock& b, int row, int panel, int next_panels) {
   static_assert(R * P * kVectorsPerPanel <= 12, "accumulators must fit in registers");
   constexpr int kWidth = P * kPanelWidth;
   const float* x = b.x + row * b.x_stride;
@@ -91,10 +93,14 @@ void gemm_tile(const GemmBlock& b, int row, int panel) {
 
   for (int k = b.k_begin; k < b.k_end; ++k) {
 #pragma GCC unroll 16
-    for (int p = 0; p < P; ++p)
+    for (int p = 0; p < P; ++p) {
       _mm_prefetch(reinterpret_cast<const char*>(w + p * b.panel_stride +
                                                  (k + kPrefetchAhead) * kPanelWidth),
                    _MM_HINT_T0);
+      if (R >= kRowsPrefetchingNextTile && p < next_panels)
+        _mm_prefetch(reinterpret_cast<const char*>(w + (P + p) * b.panel_stride + k * kPanelWidth),
+                     _MM_HINT_T2);
+    }
     __m256 weights[P * kVectorsPerPanel];
 #pragma GCC unroll 16
     for (int p = 0; p < P; ++p)
@@ -129,40 +135,49 @@ void gemm_tile(const GemmBlock& b, int row, int panel) {
 }
 
 // Few rows leave registers free for more panels, which gives the FMA chains
-// enough independent work to hide their latency.
+// enough independent work to hide their latency. `streaming`: the first pass
+// over these panels, reading them from memory (not from cache after a pass
+// of full row tiles).
 template <int R, int P>
-void gemm_rows(const GemmBlock& b, int row, int panel, int group) {
+void gemm_rows(const GemmBlock& b, int row, int panel, int group, bool streaming) {
+  auto next_panels = [&](int first, int tile) {
+    return streaming ? std::min(tile, b.panel_count - first - tile) : 0;
+  };
   int p = 0;
   for (; p + P <= group; p += P)
-    gemm_tile<R, P>(b, row, panel + p);
+    gemm_tile<R, P>(b, row, panel + p, next_panels(panel + p, P));
   for (; p < group; ++p)
-    gemm_tile<R, 1>(b, row, panel + p);
+    gemm_tile<R, 1>(b, row, panel + p, next_panels(panel + p, 1));
 }
 
 void gemm(const GemmBlock& b) {
   const int full_rows = b.rows / kMaxTileRows * kMaxTileRows;
+  // A decode step streams each panel from memory in its first row tile.
+  const bool decode = b.rows < kRowsForKBlocking;
   for (int panel = 0; panel < b.panel_count; panel += kPanelGroup) {
     const int group = std::min(kPanelGroup, b.panel_count - panel);
     // Panel by panel, so one panel's slice of weights stays in L1 while
     // every full row block (a prefill has dozens) reads it.
     for (int p = panel; p < panel + group; ++p)
       for (int row = 0; row < full_rows; row += kMaxTileRows)
-        gemm_tile<kMaxTileRows, 1>(b, row, p);
+        gemm_tile<kMaxTileRows, 1>(b, row, p,
+                                   decode && row == 0 ? std::min(1, b.panel_count - p - 1) : 0);
+    const bool streaming = full_rows == 0;
     switch (b.rows - full_rows) {
       case 1:
-        gemm_rows<1, 4>(b, full_rows, panel, group);
+        gemm_rows<1, 4>(b, full_rows, panel, group, streaming);
         break;
       case 2:
-        gemm_rows<2, 2>(b, full_rows, panel, group);
+        gemm_rows<2, 2>(b, full_rows, panel, group, streaming);
         break;
       case 3:
-        gemm_rows<3, 2>(b, full_rows, panel, group);
+        gemm_rows<3, 2>(b, full_rows, panel, group, streaming);
         break;
       case 4:
-        gemm_rows<4, 1>(b, full_rows, panel, group);
+        gemm_rows<4, 1>(b, full_rows, panel, group, streaming);
         break;
       case 5:
-        gemm_rows<5, 1>(b, full_rows, panel, group);
+        gemm_rows<5, 1>(b, full_rows, panel, group, streaming);
         break;
       default:
         break;

@@ -36,9 +36,11 @@ __mmask16 valid_columns(int valid, int p) {
   return static_cast<__mmask16>((1u << n) - 1);
 }
 
-// R rows x P panels of outputs, one register each, for the whole k range.
+// R rows x P panels of outputs, one register each, for the whole k range;
+// from kRowsPrefetchingNextTile rows on, line k of each of the
+// `next_panels` panels after them is asked for with line k of its own.
 template <int R, int P>
-void gemm_tile(const GemmBlock& b, int panel) {
+void gemm_tile(const GemmBlock& b, int panel, int next_panels) {
   static_assert(R * P <= 16, "accumulators must leave registers for weights");
   const float* w = b.panels + panel * b.panel_stride;
   float* y = b.y + panel * kPanelWidth;
@@ -60,6 +62,9 @@ void gemm_tile(const GemmBlock& b, int panel) {
       _mm_prefetch(reinterpret_cast<const char*>(w + p * b.panel_stride +
                                                  (k + kPrefetchAhead) * kPanelWidth),
                    _MM_HINT_T0);
+      if (R >= kRowsPrefetchingNextTile && p < next_panels)
+        _mm_prefetch(reinterpret_cast<const char*>(w + (P + p) * b.panel_stride + k * kPanelWidth),
+                     _MM_HINT_T2);
       weights[p] = _mm512_loadu_ps(w + p * b.panel_stride + k * kPanelWidth);
     }
 #pragma GCC unroll 16
@@ -86,9 +91,9 @@ void gemm_rows(const GemmBlock& b) {
   constexpr int kPanels = R <= 4 ? 4 : R <= 8 ? 2 : 1;
   int panel = 0;
   for (; panel + kPanels <= b.panel_count; panel += kPanels)
-    gemm_tile<R, kPanels>(b, panel);
+    gemm_tile<R, kPanels>(b, panel, std::min(kPanels, b.panel_count - panel - kPanels));
   for (; panel < b.panel_count; ++panel)
-    gemm_tile<R, 1>(b, panel);
+    gemm_tile<R, 1>(b, panel, std::min(1, b.panel_count - panel - 1));
 }
 
 template <int... R>
@@ -129,7 +134,7 @@ void gemm(const GemmBlock& b) {
     const int group = std::min(kPanelGroup, b.panel_count - panel);
     for (int p = panel; p < panel + group; ++p)
       for (int row = 0; row < full_rows; row += kPrefillRows)
-        gemm_tile<kPrefillRows, 1>(part(b, row, kPrefillRows, p, 1), 0);
+        gemm_tile<kPrefillRows, 1>(part(b, row, kPrefillRows, p, 1), 0, 0);
     if (b.rows > full_rows)
       kByRows[b.rows - full_rows - 1](part(b, full_rows, b.rows - full_rows, panel, group));
   }
