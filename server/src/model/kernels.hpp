@@ -20,13 +20,14 @@ inline constexpr int kPanelWidth = 16;
 inline constexpr int kRowsForKBlocking = 16;
 
 // From this many rows on, a decode tile streaming its weights from memory
-// also asks for the next tile's, a line of each of its panels per k, into
-// L2 (prefetcht2): a whole tile ahead. Lines asked for only a few dozen k
-// ahead arrive too late once a k takes 10 or 16 FMAs; without this, 8 rows
-// streamed their weights at ~2/3 of the rate 1 row reached in the same
-// minutes, the FMA units idle while they waited. With 1 or 3 rows it
-// measured neither faster nor slower, so those tiles skip it
-// (docs/PERFORMANCE.md).
+// also asks for the next tile's, a line of each of its panels per k, with
+// the T2 hint (prefetcht2; measured better than T1 or NTA): a whole tile
+// ahead. Lines asked for only a few dozen k ahead arrive too late once a k
+// takes 10 or more FMAs: without this, the AVX-512 8-row tiles streamed
+// their weights at ~2/3 of the rate 1 row reached, the FMA units idle while
+// they waited. It made 8 rows 25-30% faster and 5 rows 30% (AVX-512, in
+// model_kernels_bench); 1 and 3 rows neither faster nor slower, so tiles of
+// fewer rows skip it (2 and 4 were not measured). docs/PERFORMANCE.md.
 inline constexpr int kRowsPrefetchingNextTile = 5;
 
 // Y[rows][columns] (+)= X[rows][k_begin..k_end) * W^T for a run of panels.

@@ -27,8 +27,17 @@ constexpr int kMaxTileRows = 6;
 // rows take several cycles per line, too slow for the hardware prefetcher
 // to run far enough ahead on its own (measured: 5 rows streamed weights at
 // half the speed of 1 row); asking for lines this far ahead keeps the
-// stream bandwidth-bound.
+// stream bandwidth-bound, up to kRowsPrefetchingNextTile rows.
 constexpr int kPrefetchAhead = 48;
+
+// The line kPrefetchAhead k past `line` in its panel, as an address: past a
+// run's last panel it lies outside the weights, which a prefetch may ask for
+// but pointer arithmetic must not reach.
+const char* line_ahead(const float* line) {
+  return reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(line) +
+                                       std::uintptr_t{kPrefetchAhead} * kPanelWidth *
+                                           sizeof(float));
+}
 
 // Eight f16 cache elements as f32, and one for the tails.
 __m256 load8(const std::uint16_t* p) {
@@ -54,12 +63,16 @@ float horizontal_sum(__m256 v) {
   return _mm_cvtss_f32(_mm_add_ss(pair, _mm_movehdup_ps(pair)));
 }
 
-// R rows x P panels of outputs held in 2*R*P registers for the whole k range;
-// from kRowsPrefetchingNextTile rows on, line k of each of the
-// `next_panels` panels after them is asked for with line k of its own.
-template <int R, int P>
-void gemm_tile(const GemmBlock& b, int row, int panel, int next_panels) {
+// R rows x P panels of outputs held in 2*R*P registers for the whole k range.
+// kStreaming: these panels are read from memory (the first pass of a decode
+// step over them), so from kRowsPrefetchingNextTile rows on the tile also
+// asks for line k of up to P panels after its own, those of the run that
+// come next.
+template <int R, int P, bool kStreaming>
+void gemm_tile(const GemmBlock& b, int row, int panel) {
   static_assert(R * P * kVectorsPerPanel <= 12, "accumulators must fit in registers");
+  constexpr bool kPrefetchNext = kStreaming && R >= kRowsPrefetchingNextTile;
+  const int next_panels = kPrefetchNext ? std::min(P, b.panel_count - panel - P) : 0;
   constexpr int kWidth = P * kPanelWidth;
   const float* x = b.x + row * b.x_stride;
   const float* w = b.panels + panel * b.panel_stride;
@@ -94,10 +107,8 @@ void gemm_tile(const GemmBlock& b, int row, int panel, int next_panels) {
   for (int k = b.k_begin; k < b.k_end; ++k) {
 #pragma GCC unroll 16
     for (int p = 0; p < P; ++p) {
-      _mm_prefetch(reinterpret_cast<const char*>(w + p * b.panel_stride +
-                                                 (k + kPrefetchAhead) * kPanelWidth),
-                   _MM_HINT_T0);
-      if (R >= kRowsPrefetchingNextTile && p < next_panels)
+      _mm_prefetch(line_ahead(w + p * b.panel_stride + k * kPanelWidth), _MM_HINT_T0);
+      if (kPrefetchNext && p < next_panels)
         _mm_prefetch(reinterpret_cast<const char*>(w + (P + p) * b.panel_stride + k * kPanelWidth),
                      _MM_HINT_T2);
     }
@@ -135,19 +146,39 @@ void gemm_tile(const GemmBlock& b, int row, int panel, int next_panels) {
 }
 
 // Few rows leave registers free for more panels, which gives the FMA chains
-// enough independent work to hide their latency. `streaming`: the first pass
-// over these panels, reading them from memory (not from cache after a pass
-// of full row tiles).
-template <int R, int P>
-void gemm_rows(const GemmBlock& b, int row, int panel, int group, bool streaming) {
-  auto next_panels = [&](int first, int tile) {
-    return streaming ? std::min(tile, b.panel_count - first - tile) : 0;
-  };
+// enough independent work to hide their latency. Not kStreaming: a pass over
+// panels a pass of full row tiles has just read.
+template <int R, int P, bool kStreaming>
+void gemm_rows(const GemmBlock& b, int row, int panel, int group) {
   int p = 0;
   for (; p + P <= group; p += P)
-    gemm_tile<R, P>(b, row, panel + p, next_panels(panel + p, P));
+    gemm_tile<R, P, kStreaming>(b, row, panel + p);
   for (; p < group; ++p)
-    gemm_tile<R, 1>(b, row, panel + p, next_panels(panel + p, 1));
+    gemm_tile<R, 1, kStreaming>(b, row, panel + p);
+}
+
+// The rows a pass of full row tiles leaves (all of a batch of fewer rows).
+template <bool kStreaming>
+void gemm_leftover_rows(const GemmBlock& b, int row, int panel, int group) {
+  switch (b.rows - row) {
+    case 1:
+      gemm_rows<1, 4, kStreaming>(b, row, panel, group);
+      break;
+    case 2:
+      gemm_rows<2, 2, kStreaming>(b, row, panel, group);
+      break;
+    case 3:
+      gemm_rows<3, 2, kStreaming>(b, row, panel, group);
+      break;
+    case 4:
+      gemm_rows<4, 1, kStreaming>(b, row, panel, group);
+      break;
+    case 5:
+      gemm_rows<5, 1, kStreaming>(b, row, panel, group);
+      break;
+    default:
+      break;
+  }
 }
 
 void gemm(const GemmBlock& b) {
@@ -160,28 +191,14 @@ void gemm(const GemmBlock& b) {
     // every full row block (a prefill has dozens) reads it.
     for (int p = panel; p < panel + group; ++p)
       for (int row = 0; row < full_rows; row += kMaxTileRows)
-        gemm_tile<kMaxTileRows, 1>(b, row, p,
-                                   decode && row == 0 ? std::min(1, b.panel_count - p - 1) : 0);
-    const bool streaming = full_rows == 0;
-    switch (b.rows - full_rows) {
-      case 1:
-        gemm_rows<1, 4>(b, full_rows, panel, group, streaming);
-        break;
-      case 2:
-        gemm_rows<2, 2>(b, full_rows, panel, group, streaming);
-        break;
-      case 3:
-        gemm_rows<3, 2>(b, full_rows, panel, group, streaming);
-        break;
-      case 4:
-        gemm_rows<4, 1>(b, full_rows, panel, group, streaming);
-        break;
-      case 5:
-        gemm_rows<5, 1>(b, full_rows, panel, group, streaming);
-        break;
-      default:
-        break;
-    }
+        if (decode && row == 0)
+          gemm_tile<kMaxTileRows, 1, true>(b, row, p);
+        else
+          gemm_tile<kMaxTileRows, 1, false>(b, row, p);
+    if (full_rows == 0)
+      gemm_leftover_rows<true>(b, full_rows, panel, group);
+    else
+      gemm_leftover_rows<false>(b, full_rows, panel, group);
   }
 }
 

@@ -20,14 +20,25 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <utility>
 
 namespace sbench::server::model {
 namespace {
 
 // As in the AVX2 kernel: a panel is one k-ordered stream of cache lines, and
-// a few rows consume it too slowly for the hardware prefetcher alone.
+// a few rows consume it too slowly for the hardware prefetcher alone. From
+// kRowsPrefetchingNextTile rows on this is not far enough either.
 constexpr int kPrefetchAhead = 48;
+
+// The line kPrefetchAhead k past `line` in its panel, as an address: past a
+// run's last panel it lies outside the weights, which a prefetch may ask for
+// but pointer arithmetic must not reach.
+const char* line_ahead(const float* line) {
+  return reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(line) +
+                                       std::uintptr_t{kPrefetchAhead} * kPanelWidth *
+                                           sizeof(float));
+}
 
 // The columns of panel `p` of a tile that exist in Y (the matrix's last
 // panel may be partial).
@@ -36,12 +47,15 @@ __mmask16 valid_columns(int valid, int p) {
   return static_cast<__mmask16>((1u << n) - 1);
 }
 
-// R rows x P panels of outputs, one register each, for the whole k range;
-// from kRowsPrefetchingNextTile rows on, line k of each of the
-// `next_panels` panels after them is asked for with line k of its own.
-template <int R, int P>
-void gemm_tile(const GemmBlock& b, int panel, int next_panels) {
+// R rows x P panels of outputs, one register each, for the whole k range.
+// kStreaming: these panels are read from memory (a decode step's one pass),
+// so from kRowsPrefetchingNextTile rows on the tile also asks for line k of
+// up to P panels after its own, those of the run that come next.
+template <int R, int P, bool kStreaming>
+void gemm_tile(const GemmBlock& b, int panel) {
   static_assert(R * P <= 16, "accumulators must leave registers for weights");
+  constexpr bool kPrefetchNext = kStreaming && R >= kRowsPrefetchingNextTile;
+  const int next_panels = kPrefetchNext ? std::min(P, b.panel_count - panel - P) : 0;
   const float* w = b.panels + panel * b.panel_stride;
   float* y = b.y + panel * kPanelWidth;
   const int valid = std::min(P * kPanelWidth, b.columns - panel * kPanelWidth);
@@ -59,10 +73,8 @@ void gemm_tile(const GemmBlock& b, int panel, int next_panels) {
     __m512 weights[P];
 #pragma GCC unroll 4
     for (int p = 0; p < P; ++p) {
-      _mm_prefetch(reinterpret_cast<const char*>(w + p * b.panel_stride +
-                                                 (k + kPrefetchAhead) * kPanelWidth),
-                   _MM_HINT_T0);
-      if (R >= kRowsPrefetchingNextTile && p < next_panels)
+      _mm_prefetch(line_ahead(w + p * b.panel_stride + k * kPanelWidth), _MM_HINT_T0);
+      if (kPrefetchNext && p < next_panels)
         _mm_prefetch(reinterpret_cast<const char*>(w + (P + p) * b.panel_stride + k * kPanelWidth),
                      _MM_HINT_T2);
       weights[p] = _mm512_loadu_ps(w + p * b.panel_stride + k * kPanelWidth);
@@ -86,19 +98,19 @@ void gemm_tile(const GemmBlock& b, int panel, int next_panels) {
 
 // Up to 8 rows take two panels or more at a time: two streams in flight and
 // enough independent chains to hide the FMA latency.
-template <int R>
+template <int R, bool kStreaming>
 void gemm_rows(const GemmBlock& b) {
   constexpr int kPanels = R <= 4 ? 4 : R <= 8 ? 2 : 1;
   int panel = 0;
   for (; panel + kPanels <= b.panel_count; panel += kPanels)
-    gemm_tile<R, kPanels>(b, panel, std::min(kPanels, b.panel_count - panel - kPanels));
+    gemm_tile<R, kPanels, kStreaming>(b, panel);
   for (; panel < b.panel_count; ++panel)
-    gemm_tile<R, 1>(b, panel, std::min(1, b.panel_count - panel - 1));
+    gemm_tile<R, 1, kStreaming>(b, panel);
 }
 
-template <int... R>
+template <bool kStreaming, int... R>
 constexpr auto rows_table(std::integer_sequence<int, R...>) {
-  return std::array<void (*)(const GemmBlock&), sizeof...(R)>{&gemm_rows<R + 1>...};
+  return std::array<void (*)(const GemmBlock&), sizeof...(R)>{&gemm_rows<R + 1, kStreaming>...};
 }
 
 // Rows [row, row + rows) of `b` over its panels [panel, panel + panels).
@@ -121,12 +133,16 @@ constexpr int kPrefillRows = 8;
 
 void gemm(const GemmBlock& b) {
   static_assert(kRowsForKBlocking - 1 <= 16, "a decode batch must fit one tile");
-  static constexpr auto kByRows =
-      rows_table(std::make_integer_sequence<int, kRowsForKBlocking - 1>());
+  // A decode batch streams each weight once; a prefill's leftover rows pass
+  // over panels the full row tiles just read.
+  static constexpr auto kDecodeByRows =
+      rows_table<true>(std::make_integer_sequence<int, kRowsForKBlocking - 1>());
+  static constexpr auto kLeftoverByRows =
+      rows_table<false>(std::make_integer_sequence<int, kRowsForKBlocking - 1>());
   if (b.rows <= 0)
     return;
   if (b.rows < kRowsForKBlocking) {
-    kByRows[b.rows - 1](b);
+    kDecodeByRows[b.rows - 1](b);
     return;
   }
   const int full_rows = b.rows / kPrefillRows * kPrefillRows;
@@ -134,9 +150,9 @@ void gemm(const GemmBlock& b) {
     const int group = std::min(kPanelGroup, b.panel_count - panel);
     for (int p = panel; p < panel + group; ++p)
       for (int row = 0; row < full_rows; row += kPrefillRows)
-        gemm_tile<kPrefillRows, 1>(part(b, row, kPrefillRows, p, 1), 0, 0);
+        gemm_tile<kPrefillRows, 1, false>(part(b, row, kPrefillRows, p, 1), 0);
     if (b.rows > full_rows)
-      kByRows[b.rows - full_rows - 1](part(b, full_rows, b.rows - full_rows, panel, group));
+      kLeftoverByRows[b.rows - full_rows - 1](part(b, full_rows, b.rows - full_rows, panel, group));
   }
 }
 
