@@ -3,36 +3,57 @@
 #include <sys/uio.h>
 #include <xxhash.h>
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
-#include <new>
+#include <mutex>
 #include <span>
+#include <thread>
 
 namespace sbench::server::store {
 
-// XXH3_64 of a cache file: the payload, fed batch by batch while it is
-// written or read so the data is hashed while still in cache and never
-// traversed twice, then the header (kv_file_format.hpp, header_to_checksum).
+// XXH3_64 of a cache file: the payload, batch by batch as it is written or
+// read, then the header (kv_file_format.hpp, header_to_checksum).
+//
+// The batches are hashed on a thread of the checksum's own, in the order
+// they were added, while the caller moves the next batch: copying a batch
+// to or from the page cache and hashing it take about as long each, so a
+// load of an 8K-token `small` context took half as long again with the two
+// one after the other on one thread (docs/PERFORMANCE.md). A batch is
+// hashed while it is still in the L3 cache: add() waits while
+// kBatchesAhead batches wait to be hashed.
 class FileChecksum {
  public:
-  FileChecksum() : state_(XXH3_createState()) {
-    if (!state_ || XXH3_64bits_reset(state_.get()) == XXH_ERROR)
-      throw std::bad_alloc();
-  }
+  FileChecksum();
+  // Stops the hashing thread; batches not hashed yet are dropped (their
+  // memory may be freed once this returns).
+  ~FileChecksum();
+  FileChecksum(const FileChecksum&) = delete;
+  FileChecksum& operator=(const FileChecksum&) = delete;
 
-  void add(std::span<const iovec> segments) {
-    for (const iovec& segment : segments) {
-      XXH3_64bits_update(state_.get(), segment.iov_base, segment.iov_len);
-    }
-  }
+  // Queues a batch. The segments, and the bytes they point to, must stay
+  // as they are until value() returns or this checksum is destroyed.
+  void add(std::span<const iovec> segments);
 
-  std::uint64_t value() const { return XXH3_64bits_digest(state_.get()); }
+  // The hash of every batch added so far, once all are hashed.
+  std::uint64_t value();
 
  private:
+  static constexpr std::size_t kBatchesAhead = 2;
+
+  void hash_batches();
+
   struct FreeState {
     void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
   };
   std::unique_ptr<XXH3_state_t, FreeState> state_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::span<const iovec>> queued_;
+  bool hashing_ = false;  // a batch taken off the queue, not hashed yet
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once everything it uses exists
 };
 
 }  // namespace sbench::server::store

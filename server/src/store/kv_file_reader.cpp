@@ -121,8 +121,8 @@ KvFileHeader read_valid_header(const PosixFile& file, const KvFileModel& model, 
   return header;
 }
 
-// Reads the payload straight into `loaded`'s token vector and blocks, hashing
-// each batch right after it lands.
+// Reads the payload straight into `loaded`'s token vector and blocks, each
+// batch hashed while the next is read.
 void read_payload(const PosixFile& file, const KvFileHeader& header, const KvFileModel& model,
                   const KvBlockPool& pool, LoadedKvContext& loaded, const CacheFileError& error) {
   const auto segments =
@@ -141,10 +141,8 @@ void read_payload(const PosixFile& file, const KvFileHeader& header, const KvFil
   KvFileHeader summed = store::header_to_checksum(header);
   const iovec summed_segment{&summed, sizeof(summed)};
   checksum.add({&summed_segment, 1});
-  if (checksum.value() != header.checksum) {
-    error.corrupt("checksum mismatch: expected " + hex(header.checksum) + " got " +
-                  hex(checksum.value()));
-  }
+  if (const std::uint64_t actual = checksum.value(); actual != header.checksum)
+    error.corrupt("checksum mismatch: expected " + hex(header.checksum) + " got " + hex(actual));
   const auto invalid = [&](int token) { return token < 0 || token >= model.vocab_size; };
   if (std::any_of(loaded.tokens.begin(), loaded.tokens.end(), invalid)) {
     error.corrupt("token id outside the model's vocabulary");

@@ -1,0 +1,57 @@
+#include "store/file_checksum.hpp"
+
+#include <new>
+
+namespace sbench::server::store {
+
+FileChecksum::FileChecksum() : state_(XXH3_createState()) {
+  if (!state_ || XXH3_64bits_reset(state_.get()) == XXH_ERROR)
+    throw std::bad_alloc();
+  thread_ = std::thread([this] { hash_batches(); });
+}
+
+FileChecksum::~FileChecksum() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void FileChecksum::add(std::span<const iovec> segments) {
+  std::unique_lock lock(mutex_);
+  // No timeout: the thread waited for only hashes memory, which always
+  // finishes.
+  changed_.wait(lock, [this] { return queued_.size() < kBatchesAhead; });
+  queued_.push_back(segments);
+  lock.unlock();
+  changed_.notify_all();
+}
+
+std::uint64_t FileChecksum::value() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return queued_.empty() && !hashing_; });
+  return XXH3_64bits_digest(state_.get());
+}
+
+void FileChecksum::hash_batches() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
+    if (stopping_)
+      return;
+    const std::span<const iovec> batch = queued_.front();
+    queued_.pop_front();
+    hashing_ = true;
+    lock.unlock();
+    changed_.notify_all();
+    for (const iovec& segment : batch)
+      XXH3_64bits_update(state_.get(), segment.iov_base, segment.iov_len);
+    lock.lock();
+    hashing_ = false;
+    changed_.notify_all();
+  }
+}
+
+}  // namespace sbench::server::store
