@@ -18,11 +18,11 @@ namespace sbench::server::store {
 //
 // The batches are hashed on a thread of the checksum's own, in the order
 // they were added, while the caller moves the next batch: copying a batch
-// to or from the page cache and hashing it take about as long each, so a
-// load of an 8K-token `small` context took half as long again with the two
-// one after the other on one thread (docs/PERFORMANCE.md). A batch is
-// hashed while it is still in the L3 cache: add() waits while
-// kBatchesAhead batches wait to be hashed.
+// to or from the page cache and hashing it take about as long each (an
+// 8K-token load of `small` took ~46 ms with the two one after the other on
+// one thread, ~27 ms overlapped; docs/PERFORMANCE.md). add() waits while
+// kBatchesAhead batches wait to be hashed, so a batch is hashed while it is
+// still in the last-level cache.
 class FileChecksum {
  public:
   FileChecksum();
