@@ -21,9 +21,9 @@ FileChecksum::~FileChecksum() {
 
 void FileChecksum::add(std::span<const iovec> segments) {
   std::unique_lock lock(mutex_);
-  // No timeout: the thread waited for only hashes memory, which always
+  // No timeout: the thread waited on only hashes memory, which always
   // finishes.
-  changed_.wait(lock, [this] { return queued_.size() < kBatchesAhead; });
+  changed_.wait(lock, [this] { return queued_.size() < kBatchesQueued; });
   queued_.push_back(segments);
   lock.unlock();
   changed_.notify_all();
@@ -31,7 +31,7 @@ void FileChecksum::add(std::span<const iovec> segments) {
 
 std::uint64_t FileChecksum::value() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return queued_.empty() && !hashing_; });
+  changed_.wait(lock, [this] { return queued_.empty(); });
   return XXH3_64bits_digest(state_.get());
 }
 
@@ -41,15 +41,13 @@ void FileChecksum::hash_batches() {
     changed_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
     if (stopping_)
       return;
+    // Left at the front while it is hashed, so an empty queue means done.
     const std::span<const iovec> batch = queued_.front();
-    queued_.pop_front();
-    hashing_ = true;
     lock.unlock();
-    changed_.notify_all();
     for (const iovec& segment : batch)
       XXH3_64bits_update(state_.get(), segment.iov_base, segment.iov_len);
     lock.lock();
-    hashing_ = false;
+    queued_.pop_front();
     changed_.notify_all();
   }
 }

@@ -21,8 +21,8 @@ namespace sbench::server::store {
 // to or from the page cache and hashing it take about as long each (an
 // 8K-token load of `small` took ~46 ms with the two one after the other on
 // one thread, ~27 ms overlapped; docs/PERFORMANCE.md). add() waits while
-// kBatchesAhead batches wait to be hashed, so a batch is hashed while it is
-// still in the last-level cache.
+// kBatchesQueued batches are not hashed yet, so a batch is hashed while it
+// is still in the last-level cache.
 class FileChecksum {
  public:
   FileChecksum();
@@ -40,7 +40,8 @@ class FileChecksum {
   std::uint64_t value();
 
  private:
-  static constexpr std::size_t kBatchesAhead = 2;
+  // The one being hashed and two more.
+  static constexpr std::size_t kBatchesQueued = 3;
 
   void hash_batches();
 
@@ -50,8 +51,7 @@ class FileChecksum {
   std::unique_ptr<XXH3_state_t, FreeState> state_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<std::span<const iovec>> queued_;
-  bool hashing_ = false;  // a batch taken off the queue, not hashed yet
+  std::deque<std::span<const iovec>> queued_;  // added, not hashed yet (the front: being hashed)
   bool stopping_ = false;
   std::thread thread_;  // last: starts once everything it uses exists
 };
