@@ -7,9 +7,7 @@
 // What 32 registers of 16 floats buy over AVX2's 16 of 8: a decode batch of
 // up to 15 agents in one pass over each panel (AVX2 needs two passes from 7
 // rows on, the memory stream idle during the second), and prefill tiles of
-// 8 rows x 16 columns with the input broadcasts folded into the FMAs (on
-// this project's machine, 5-35% more GFLOP/s at 256 rows than the AVX2 6 x 16
-// tiles, in interleaved runs).
+// 8 rows x 48 columns, 24 accumulators (below).
 //
 // Each output is the same fused multiply-add chain, lane by lane, as in the
 // AVX2 kernel, so both sets give the same bits.
@@ -53,7 +51,7 @@ __mmask16 valid_columns(int valid, int p) {
 // up to P panels after its own, those of the run that come next.
 template <int R, int P, bool kStreaming>
 void gemm_tile(const GemmBlock& b, int panel) {
-  static_assert(R * P <= 16, "accumulators must leave registers for weights");
+  static_assert(R * P <= 24, "accumulators must leave registers for weights and broadcasts");
   constexpr bool kPrefetchNext = kStreaming && R >= kRowsPrefetchingNextTile;
   const int next_panels = kPrefetchNext ? std::min(P, b.panel_count - panel - P) : 0;
   const float* w = b.panels + panel * b.panel_stride;
@@ -125,11 +123,24 @@ GemmBlock part(const GemmBlock& b, int row, int rows, int panel, int panels) {
   return part;
 }
 
-// Prefill: a group of panels at a time; within it panel by panel, so a
-// panel's k block of weights stays in L1 while every full row block reads it;
-// the rows left over then pass over the group with the decode tiles.
-constexpr int kPanelGroup = 4;
+// Prefill: a group of panels at a time; within it kPrefillPanels panels at a
+// time, so their k block of weights stays in cache while every full row
+// block reads it; the rows left over then pass over the group with the
+// decode tiles. A tile's k step loads its panels' weights and broadcasts one
+// input per row: 8 x 1 tiles (the AVX2 set's shape, widened) made 9 loads per
+// 8 FMAs, load-bound on a core that takes two loads and two 512-bit FMAs a
+// cycle. 8 x 3 makes 11 per 24. On an Intel Xeon guest, M=256 GEMMs of the
+// small preset's FFN shapes: 8 x 1 ~210 GFLOP/s, 8 x 2 ~268, 12 x 2 and
+// 6 x 4 ~285, 8 x 3 ~297 (OpenBLAS 270).
+constexpr int kPanelGroup = 6;
 constexpr int kPrefillRows = 8;
+constexpr int kPrefillPanels = 3;
+
+template <int... P>
+constexpr auto prefill_table(std::integer_sequence<int, P...>) {
+  return std::array<void (*)(const GemmBlock&, int), sizeof...(P)>{
+      &gemm_tile<kPrefillRows, P + 1, false>...};
+}
 
 void gemm(const GemmBlock& b) {
   static_assert(kRowsForKBlocking - 1 <= 16, "a decode batch must fit one tile");
@@ -139,6 +150,8 @@ void gemm(const GemmBlock& b) {
       rows_table<true>(std::make_integer_sequence<int, kRowsForKBlocking - 1>());
   static constexpr auto kLeftoverByRows =
       rows_table<false>(std::make_integer_sequence<int, kRowsForKBlocking - 1>());
+  static constexpr auto kPrefillByPanels =
+      prefill_table(std::make_integer_sequence<int, kPrefillPanels>());
   if (b.rows <= 0)
     return;
   if (b.rows < kRowsForKBlocking) {
@@ -148,9 +161,11 @@ void gemm(const GemmBlock& b) {
   const int full_rows = b.rows / kPrefillRows * kPrefillRows;
   for (int panel = 0; panel < b.panel_count; panel += kPanelGroup) {
     const int group = std::min(kPanelGroup, b.panel_count - panel);
-    for (int p = panel; p < panel + group; ++p)
+    for (int p = panel; p < panel + group; p += kPrefillPanels) {
+      const int panels = std::min(kPrefillPanels, panel + group - p);
       for (int row = 0; row < full_rows; row += kPrefillRows)
-        gemm_tile<kPrefillRows, 1, false>(part(b, row, kPrefillRows, p, 1), 0);
+        kPrefillByPanels[panels - 1](part(b, row, kPrefillRows, p, panels), 0);
+    }
     if (b.rows > full_rows)
       kLeftoverByRows[b.rows - full_rows - 1](part(b, full_rows, b.rows - full_rows, panel, group));
   }

@@ -6,7 +6,8 @@ namespace sbench::server::model {
 namespace {
 
 // With many rows (prefill) the k range is cut so a panel's slice of weights
-// (kKBlock * kPanelWidth floats = 16 KiB) stays in L1 across all row blocks.
+// (kKBlock * kPanelWidth floats = 16 KiB; the AVX-512 tiles take three) stays
+// in cache across all row blocks.
 // A decode batch reads each weight once anyway and streams whole panels.
 constexpr int kKBlock = 256;
 

@@ -82,7 +82,9 @@ TEST(Matmul, VectorKernelSetsGiveTheSameBits) {
   if (sets.size() < 3)
     GTEST_SKIP() << "this CPU runs at most one vector kernel set";
   ThreadPool pool(2);
-  constexpr int kOutputs = 70, kInputs = 300;
+  // 15 panels, the last partial: 7 and 8 a thread, so prefill tiles of every
+  // width the sets have (a group's panels left over included). Two k blocks.
+  constexpr int kOutputs = 230, kInputs = 300;
   const auto w = random_floats(std::size_t(kOutputs) * kInputs, 5);
   PackedMatrix packed(kOutputs, kInputs);
   packed.set_rows(0, w.data(), kOutputs, pool);
