@@ -303,6 +303,49 @@ TEST(AttentionKernels, GatheredValuesHaveTheSameBitsInAnyTileAndZeroWeightsChang
   }
 }
 
+// The vector sets tile attention's products differently, never an output's
+// chain, so they give the same bits: with enough keys and dimensions for
+// AVX-512's tiles of 64, and the keys, queries and dimensions they leave.
+TEST(AttentionKernels, VectorKernelSetsGiveTheSameBits) {
+  const std::vector<const Kernels*> sets = usable_kernels();
+  if (sets.size() < 3)
+    GTEST_SKIP() << "this CPU runs at most one vector kernel set";
+  constexpr int kKeys = 150, kQueries = 13;
+  for (const int head_dim : {64, 72, 128}) {
+    const auto queries = random_floats(std::size_t(kQueries) * head_dim, 17);
+    const auto keys = random_floats(std::size_t(head_dim) * kKeys, 18);  // transposed
+    const auto values = random_floats(std::size_t(kKeys) * head_dim, 19);
+    const auto weights = random_floats(std::size_t(kQueries) * kKeys, 20);
+    const auto start = random_floats(std::size_t(kQueries) * head_dim, 21);
+    for (const int query_count : {1, 3, 4, 6, 7, 13}) {
+      for (const int key_count : {64, 100, kKeys}) {
+        const auto scores_of = [&](const Kernels& kernels) {
+          std::vector<float> scores(std::size_t(query_count) * kKeys, -7.0f);
+          kernels.attention_scores(queries.data(), query_count, keys.data(), key_count, kKeys,
+                                   head_dim, 0.125f, scores.data(), kKeys);
+          return scores;
+        };
+        const auto gathered_by = [&](const Kernels& kernels) {
+          std::vector<float> out(start.begin(), start.begin() + query_count * head_dim);
+          kernels.accumulate_values(weights.data(), kKeys, query_count, values.data(), key_count,
+                                    head_dim, out.data());
+          return out;
+        };
+        const std::vector<float> expected_scores = scores_of(*sets[1]);
+        const std::vector<float> expected_gathered = gathered_by(*sets[1]);
+        for (std::size_t set = 2; set < sets.size(); ++set) {
+          const std::string where = std::string(sets[set]->name) + " against " + sets[1]->name +
+                                    ", head_dim " + std::to_string(head_dim) + ", " +
+                                    std::to_string(query_count) + " queries, " +
+                                    std::to_string(key_count) + " keys";
+          EXPECT_EQ(scores_of(*sets[set]), expected_scores) << where;
+          EXPECT_EQ(gathered_by(*sets[set]), expected_gathered) << where;
+        }
+      }
+    }
+  }
+}
+
 // A lone query (a decode step's head) computes from the cache in place: its
 // scores and gathered values must have the bits of the laid-out path, or a
 // token would change with how its prompt was chunked.
