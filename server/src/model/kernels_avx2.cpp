@@ -13,6 +13,8 @@
 #include <cstring>
 #include <limits>
 
+#include "model/register_tiles.hpp"
+
 namespace sbench::server::model {
 namespace {
 
@@ -202,18 +204,16 @@ void gemm(const GemmBlock& b) {
   }
 }
 
-// acc[q][n] += row(q) * columns[n]: one outer-product step of a register
-// tile, each row operand made once for all its columns.
-template <int Q, int N, class Row>
-void multiply_add_outer(__m256 (&acc)[Q][N], const __m256 (&columns)[N], Row&& row) {
-#pragma GCC unroll 16
-  for (int q = 0; q < Q; ++q) {
-    const __m256 operand = row(q);
-#pragma GCC unroll 16
-    for (int n = 0; n < N; ++n)
-      acc[q][n] = _mm256_fmadd_ps(operand, columns[n], acc[q][n]);
-  }
-}
+// The vectors of this set, for the register tiles the sets share.
+struct Avx2 {
+  using Vector = __m256;
+  static constexpr int kLanes = 8;
+  static Vector zero() { return _mm256_setzero_ps(); }
+  static Vector load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, Vector v) { _mm256_storeu_ps(p, v); }
+  static Vector splat(float x) { return _mm256_set1_ps(x); }
+  static Vector fma(Vector a, Vector b, Vector c) { return _mm256_fmadd_ps(a, b, c); }
+};
 
 // exp(x) for x <= 0 (Cephes' expf: range reduction by ln 2 and a degree-5
 // polynomial, within ~2 ulp), far cheaper than a libm call per score.
@@ -271,11 +271,7 @@ void score_tile(const float* queries, int head_dim, const float* keys, std::size
   static_assert(Q * K <= 12 || (Q == 1 && K <= 8), "accumulators must fit in registers");
   static_assert(!kPartial || K == 1, "a partial tile is one vector");
   __m256 acc[Q][K];
-#pragma GCC unroll 16
-  for (int q = 0; q < Q; ++q)
-#pragma GCC unroll 16
-    for (int n = 0; n < K; ++n)
-      acc[q][n] = _mm256_setzero_ps();
+  register_tiles::set_zero<Avx2>(acc);
   const __m256i mask = _mm256_castps_si256(lanes_below(0, valid));
   for (int d = 0; d < head_dim; ++d) {
     const float* row = keys + d * keys_stride;
@@ -283,8 +279,8 @@ void score_tile(const float* queries, int head_dim, const float* keys, std::size
 #pragma GCC unroll 16
     for (int n = 0; n < K; ++n)
       key[n] = kPartial ? _mm256_maskload_ps(row, mask) : _mm256_loadu_ps(row + n * kLanes);
-    multiply_add_outer(acc, key,
-                       [&](int q) { return _mm256_broadcast_ss(queries + q * head_dim + d); });
+    register_tiles::multiply_add_outer<Avx2>(
+        acc, key, [&](int q) { return _mm256_broadcast_ss(queries + q * head_dim + d); });
   }
   const __m256 factor = _mm256_set1_ps(scale);
 #pragma GCC unroll 16
@@ -370,42 +366,16 @@ float softmax_step(float* scores, int count, int width, SoftmaxState& state) {
   return rescale;
 }
 
-// Q queries x C vectors of one head's outputs, held in registers over every
-// key: each key's values are loaded once for the Q queries. At least eight
-// accumulators keep more multiply-adds in flight than one FMA's latency
-// needs.
-template <int Q, int C>
-void accumulate_tile(const float* weights, int weights_stride, const float* values, int key_count,
-                     int head_dim, float* out) {
-  __m256 acc[Q][C];
-#pragma GCC unroll 8
-  for (int q = 0; q < Q; ++q)
-#pragma GCC unroll 8
-    for (int c = 0; c < C; ++c)
-      acc[q][c] = _mm256_loadu_ps(out + q * head_dim + c * kLanes);
-  for (int j = 0; j < key_count; ++j) {
-    __m256 value[C];
-#pragma GCC unroll 8
-    for (int c = 0; c < C; ++c)
-      value[c] = _mm256_loadu_ps(values + j * head_dim + c * kLanes);
-    multiply_add_outer(
-        acc, value, [&](int q) { return _mm256_broadcast_ss(weights + q * weights_stride + j); });
-  }
-#pragma GCC unroll 8
-  for (int q = 0; q < Q; ++q)
-#pragma GCC unroll 8
-    for (int c = 0; c < C; ++c)
-      _mm256_storeu_ps(out + q * head_dim + c * kLanes, acc[q][c]);
-}
-
 template <int Q, int C>
 void accumulate_rows(const float* weights, int weights_stride, const float* values, int key_count,
                      int head_dim, float* out) {
   int d = 0;
   for (; d + C * kLanes <= head_dim; d += C * kLanes)
-    accumulate_tile<Q, C>(weights, weights_stride, values + d, key_count, head_dim, out + d);
+    register_tiles::accumulate_tile<Avx2, Q, C>(weights, weights_stride, values + d, key_count,
+                                                head_dim, out + d);
   for (; d + kLanes <= head_dim; d += kLanes)
-    accumulate_tile<Q, 1>(weights, weights_stride, values + d, key_count, head_dim, out + d);
+    register_tiles::accumulate_tile<Avx2, Q, 1>(weights, weights_stride, values + d, key_count,
+                                                head_dim, out + d);
   for (; d < head_dim; ++d)
     for (int q = 0; q < Q; ++q)
       for (int j = 0; j < key_count; ++j)
@@ -585,7 +555,7 @@ void query_scores(const float* query, const std::byte* const* rows, int count, i
 }
 
 // C vectors of one query's outputs, from column `d` on, over every value:
-// accumulate_tile<1, C> reading the cache.
+// register_tiles::accumulate_tile<Avx2, 1, C> reading the cache.
 template <int C, class T>
 void query_value_columns(const float* weights, const std::byte* const* rows, int count, int d,
                          float* out) {

@@ -23,6 +23,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "model/register_tiles.hpp"
+
 namespace sbench::server::model {
 namespace {
 
@@ -181,7 +183,16 @@ void gemm(const GemmBlock& b) {
 // dimension that is not whole vectors) is handed to it. On an Intel Xeon
 // guest, an 8K-token prefill of `small` took 14.1 s against 16.5 with the
 // AVX2 products; stories110M's 2K prefill ~2.5% less.
-constexpr int kVectorFloats = 16;
+struct Avx512 {
+  using Vector = __m512;
+  static constexpr int kLanes = 16;
+  static Vector zero() { return _mm512_setzero_ps(); }
+  static Vector load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, Vector v) { _mm512_storeu_ps(p, v); }
+  static Vector splat(float x) { return _mm512_set1_ps(x); }
+  static Vector fma(Vector a, Vector b, Vector c) { return _mm512_fmadd_ps(a, b, c); }
+};
+constexpr int kVectorFloats = Avx512::kLanes;
 constexpr int kScoreVectors = 4;  // 64 keys: a whole softmax step of the prefill
 constexpr int kTileKeys = kScoreVectors * kVectorFloats;
 
@@ -190,23 +201,14 @@ template <int Q>
 void score_tile(const float* queries, int head_dim, const float* keys, std::size_t keys_stride,
                 float scale, float* scores, int scores_stride) {
   __m512 acc[Q][kScoreVectors];
-#pragma GCC unroll 8
-  for (int q = 0; q < Q; ++q)
-#pragma GCC unroll 4
-    for (int n = 0; n < kScoreVectors; ++n)
-      acc[q][n] = _mm512_setzero_ps();
+  register_tiles::set_zero<Avx512>(acc);
   for (int d = 0; d < head_dim; ++d) {
     __m512 key[kScoreVectors];
 #pragma GCC unroll 4
     for (int n = 0; n < kScoreVectors; ++n)
       key[n] = _mm512_loadu_ps(keys + d * keys_stride + n * kVectorFloats);
-#pragma GCC unroll 8
-    for (int q = 0; q < Q; ++q) {
-      const __m512 element = _mm512_set1_ps(queries[q * head_dim + d]);
-#pragma GCC unroll 4
-      for (int n = 0; n < kScoreVectors; ++n)
-        acc[q][n] = _mm512_fmadd_ps(element, key[n], acc[q][n]);
-    }
+    register_tiles::multiply_add_outer<Avx512>(
+        acc, key, [&](int q) { return _mm512_set1_ps(queries[q * head_dim + d]); });
   }
   const __m512 factor = _mm512_set1_ps(scale);
 #pragma GCC unroll 8
@@ -245,45 +247,16 @@ void attention_scores(const float* queries, int query_count, const float* keys, 
                   scores + q * scores_stride, scores_stride);
 }
 
-// out[q][d] += weights[q][j] * values[j][d] for Q queries x 64 dimensions
-// of the head, over every key.
+// The gathered values in tiles of Q queries x 64 dimensions of the head.
 constexpr int kValueVectors = 4;
 constexpr int kTileDims = kValueVectors * kVectorFloats;
-
-template <int Q>
-void accumulate_tile(const float* weights, int weights_stride, const float* values, int key_count,
-                     int head_dim, float* out) {
-  __m512 acc[Q][kValueVectors];
-#pragma GCC unroll 8
-  for (int q = 0; q < Q; ++q)
-#pragma GCC unroll 4
-    for (int c = 0; c < kValueVectors; ++c)
-      acc[q][c] = _mm512_loadu_ps(out + q * head_dim + c * kVectorFloats);
-  for (int j = 0; j < key_count; ++j) {
-    __m512 value[kValueVectors];
-#pragma GCC unroll 4
-    for (int c = 0; c < kValueVectors; ++c)
-      value[c] = _mm512_loadu_ps(values + j * head_dim + c * kVectorFloats);
-#pragma GCC unroll 8
-    for (int q = 0; q < Q; ++q) {
-      const __m512 weight = _mm512_set1_ps(weights[q * weights_stride + j]);
-#pragma GCC unroll 4
-      for (int c = 0; c < kValueVectors; ++c)
-        acc[q][c] = _mm512_fmadd_ps(weight, value[c], acc[q][c]);
-    }
-  }
-#pragma GCC unroll 8
-  for (int q = 0; q < Q; ++q)
-#pragma GCC unroll 4
-    for (int c = 0; c < kValueVectors; ++c)
-      _mm512_storeu_ps(out + q * head_dim + c * kVectorFloats, acc[q][c]);
-}
 
 template <int Q>
 void accumulate_rows(const float* weights, int weights_stride, const float* values, int key_count,
                      int head_dim, float* out) {
   for (int d = 0; d < head_dim; d += kTileDims)
-    accumulate_tile<Q>(weights, weights_stride, values + d, key_count, head_dim, out + d);
+    register_tiles::accumulate_tile<Avx512, Q, kValueVectors>(weights, weights_stride, values + d,
+                                                              key_count, head_dim, out + d);
 }
 
 void accumulate_values(const float* weights, int weights_stride, int query_count,
