@@ -131,11 +131,11 @@ GemmBlock part(const GemmBlock& b, int row, int rows, int panel, int panels) {
 // time, so their k block of weights stays in cache while every full row
 // block reads it; the rows left over then pass over the group with the
 // decode tiles. A tile's k step loads its panels' weights and broadcasts one
-// input per row: 8 x 1 tiles (the AVX2 set's shape, widened) made 9 loads per
-// 8 FMAs, load-bound on a core that takes two loads and two 512-bit FMAs a
-// cycle. 8 x 3 makes 11 per 24. On an Intel Xeon guest, M=256 GEMMs of the
-// small preset's FFN shapes: 8 x 1 ~210 GFLOP/s, 8 x 2 ~268, 12 x 2 and
-// 6 x 4 ~285, 8 x 3 ~297 (OpenBLAS 270).
+// input per row: the 8 x 1 tiles used before made 9 loads per 8 FMAs,
+// load-bound on a core that takes two loads and two 512-bit FMAs a cycle.
+// 8 x 3 makes 11 per 24. On an Intel Xeon guest, M=256 GEMMs of the small
+// preset's FFN shapes: 8 x 1 ~210 GFLOP/s, 8 x 2 ~268, 12 x 2 and 6 x 4
+// ~285, 8 x 3 ~297 (OpenBLAS 270).
 constexpr int kPanelGroup = 6;
 constexpr int kPrefillRows = 8;
 constexpr int kPrefillPanels = 3;
