@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include "model/register_tiles.hpp"
@@ -202,9 +203,8 @@ struct Avx512 {
   static Vector splat(float x) { return _mm512_set1_ps(x); }
   static Vector fma(Vector a, Vector b, Vector c) { return _mm512_fmadd_ps(a, b, c); }
 };
-constexpr int kVectorFloats = Avx512::kLanes;
 constexpr int kScoreVectors = 4;  // 64 keys: a whole softmax step of the prefill
-constexpr int kTileKeys = kScoreVectors * kVectorFloats;
+constexpr int kTileKeys = kScoreVectors * Avx512::kLanes;
 
 // scores[q][j] for Q queries x 64 keys, over the whole head.
 template <int Q>
@@ -216,17 +216,17 @@ void score_tile(const float* queries, int head_dim, const float* keys, std::size
     __m512 key[kScoreVectors];
 #pragma GCC unroll 4
     for (int n = 0; n < kScoreVectors; ++n)
-      key[n] = _mm512_loadu_ps(keys + d * keys_stride + n * kVectorFloats);
+      key[n] = Avx512::load(keys + d * keys_stride + n * Avx512::kLanes);
     register_tiles::multiply_add_outer<Avx512>(
-        acc, key, [&](int q) { return _mm512_set1_ps(queries[q * head_dim + d]); });
+        acc, key, [&](int q) { return Avx512::splat(queries[q * head_dim + d]); });
   }
   const __m512 factor = _mm512_set1_ps(scale);
 #pragma GCC unroll 8
   for (int q = 0; q < Q; ++q)
 #pragma GCC unroll 4
     for (int n = 0; n < kScoreVectors; ++n)
-      _mm512_storeu_ps(scores + q * scores_stride + n * kVectorFloats,
-                       _mm512_mul_ps(acc[q][n], factor));
+      Avx512::store(scores + q * scores_stride + n * Avx512::kLanes,
+                    _mm512_mul_ps(acc[q][n], factor));
 }
 
 // Q queries against every key: whole tiles here, the keys after them by
@@ -242,24 +242,32 @@ void score_rows(const float* queries, int head_dim, const float* keys, int key_c
                                      scale, scores + j, scores_stride);
 }
 
+// Calls tiles(q, Q) for queries [q, q + Q) of `query_count`: six at a time
+// where a tile has them, then three, then one (Q a std::integral_constant).
+template <class Tiles>
+void for_query_tiles(int query_count, Tiles&& tiles) {
+  int q = 0;
+  for (; q + 6 <= query_count; q += 6)
+    tiles(q, std::integral_constant<int, 6>{});
+  for (; q + 3 <= query_count; q += 3)
+    tiles(q, std::integral_constant<int, 3>{});
+  for (; q < query_count; ++q)
+    tiles(q, std::integral_constant<int, 1>{});
+}
+
 void attention_scores(const float* queries, int query_count, const float* keys, int key_count,
                       std::size_t keys_stride, int head_dim, float scale, float* scores,
                       int scores_stride) {
-  int q = 0;
-  for (; q + 6 <= query_count; q += 6)
-    score_rows<6>(queries + q * head_dim, head_dim, keys, key_count, keys_stride, scale,
-                  scores + q * scores_stride, scores_stride);
-  for (; q + 3 <= query_count; q += 3)
-    score_rows<3>(queries + q * head_dim, head_dim, keys, key_count, keys_stride, scale,
-                  scores + q * scores_stride, scores_stride);
-  for (; q < query_count; ++q)
-    score_rows<1>(queries + q * head_dim, head_dim, keys, key_count, keys_stride, scale,
-                  scores + q * scores_stride, scores_stride);
+  for_query_tiles(query_count, [&](int q, auto rows) {
+    score_rows<decltype(rows)::value>(queries + q * head_dim, head_dim, keys, key_count,
+                                      keys_stride, scale, scores + q * scores_stride,
+                                      scores_stride);
+  });
 }
 
 // The gathered values in tiles of Q queries x 64 dimensions of the head.
 constexpr int kValueVectors = 4;
-constexpr int kTileDims = kValueVectors * kVectorFloats;
+constexpr int kTileDims = kValueVectors * Avx512::kLanes;
 
 template <int Q>
 void accumulate_rows(const float* weights, int weights_stride, const float* values, int key_count,
@@ -276,16 +284,10 @@ void accumulate_values(const float* weights, int weights_stride, int query_count
                                       head_dim, out);
     return;
   }
-  int q = 0;
-  for (; q + 6 <= query_count; q += 6)
-    accumulate_rows<6>(weights + q * weights_stride, weights_stride, values, key_count, head_dim,
-                       out + q * head_dim);
-  for (; q + 3 <= query_count; q += 3)
-    accumulate_rows<3>(weights + q * weights_stride, weights_stride, values, key_count, head_dim,
-                       out + q * head_dim);
-  for (; q < query_count; ++q)
-    accumulate_rows<1>(weights + q * weights_stride, weights_stride, values, key_count, head_dim,
-                       out + q * head_dim);
+  for_query_tiles(query_count, [&](int q, auto rows) {
+    accumulate_rows<decltype(rows)::value>(weights + q * weights_stride, weights_stride, values,
+                                           key_count, head_dim, out + q * head_dim);
+  });
 }
 
 }  // namespace
